@@ -1,0 +1,33 @@
+import type { ErrorCode, FieldError } from '@tally/common';
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code?: string;
+  requestId?: string;
+  remediation?: string;
+  errors?: FieldError[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** HTTP status and title of each domain error code: the one place codes become HTTP. */
+export const CODE_STATUS: Record<ErrorCode, { status: number; title: string }> = {
+  validation_failed: { status: 400, title: 'Invalid request' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  precondition_failed: { status: 412, title: 'Precondition failed' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  aws_error: { status: 502, title: 'AWS call failed' },
+  internal: { status: 500, title: 'Internal error' },
+};
+
+export function problemType(code: string): string {
+  return `https://tally.dev/problems/${code.replace(/_/g, '-')}`;
+}

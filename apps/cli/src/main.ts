@@ -1,0 +1,2 @@
+process.stderr.write('tally cli: no commands yet\n');
+process.exit(2);

@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { httpLoggerParams } from '@tally/common';
+import { ConfigModule, type AppConfig } from '@tally/config';
+import { DbModule } from '@tally/db';
+import { JobsModule } from '@tally/jobs';
+
+export interface WorkerOptions {
+  logDestination?: NodeJS.WritableStream;
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, options: WorkerOptions = {}): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(httpLoggerParams(config.LOG_LEVEL, options.logDestination)),
+        DbModule,
+        JobsModule,
+      ],
+    };
+  }
+}

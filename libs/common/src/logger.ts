@@ -1,0 +1,53 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Paths that must never reach a log line. pino censors them wherever they appear at these depths;
+ * keep the list generous: a secret in a log is a breach.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'token',
+  'apiKey',
+  'key',
+  'secret',
+  'password',
+  'credentials',
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'WebIdentityToken',
+  'privateKey',
+  '*.token',
+  '*.apiKey',
+  '*.secret',
+  '*.password',
+  '*.credentials',
+  '*.accessKeyId',
+  '*.secretAccessKey',
+  '*.sessionToken',
+  '*.SecretAccessKey',
+  '*.SessionToken',
+  '*.WebIdentityToken',
+  '*.privateKey',
+  '*.webIdentityToken',
+];
+
+/** Options shared by every process's pino logger. */
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): LoggerOptions {
+  return {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+}
+
+/** A JSON logger for code outside Nest's DI (CLI, sandbox, scripts). */
+export function createLogger(name: string, destination?: pino.DestinationStream): Logger {
+  return destination ? pino({ ...loggerOptions(), name }, destination) : pino({ ...loggerOptions(), name });
+}
+
+export type { Logger };

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/** The development key-encryption key: fine on a laptop, refused in production. */
+export const DEV_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 'tally-dev-key-encryption-key!!!!').toString('base64');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.includes(new URL(v).protocol), {
+      message: `must be a ${protocols.join(' or ')} URL`,
+    });
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), url(['http:', 'https:']).optional());
+
+const shape = {
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/tally'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /** Key prefix for every BullMQ key: lets test runs and deployments share one Redis. */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+      .default('tally'),
+    PORT: port.default(3000),
+    WORKER_METRICS_PORT: port.default(9464),
+    OIDC_ISSUER_URL: url(['http:', 'https:'])
+      .refine((v) => !v.endsWith('/'), { message: 'must not end with a slash' })
+      .default('http://127.0.0.1:3000'),
+    OIDC_AUDIENCE: z.string().min(1).max(255).default('sts.amazonaws.com'),
+    KEY_ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(v), {
+        message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+      })
+      .optional(),
+    ADMIN_API_KEY: z
+      .string()
+      .regex(/^tly_[A-Za-z0-9_-]{43,}$/, 'must look like tly_ followed by at least 43 base64url characters')
+      .optional(),
+    AWS_REGION: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1').default('us-east-1'),
+    CFN_TEMPLATE_BASE_URL: optionalUrl,
+    AWS_ENDPOINT_URL_STS: optionalUrl,
+    AWS_ENDPOINT_URL_CLOUDCONTROL: optionalUrl,
+    AWS_ENDPOINT_URL_ORGANIZATIONS: optionalUrl,
+    /** How long a signing key stays active before the scheduled rotation. */
+    SIGNING_KEY_ROTATION_DAYS: positiveInt.max(365).default(30),
+    STS_DURATION_SECONDS: z.coerce.number().int().min(900).max(43200).default(3600),
+    /** Jobs one worker process runs at once, and at most per (account, region). */
+    SYNC_CONCURRENCY: positiveInt.max(256).default(16),
+    SYNC_ACCOUNT_REGION_CONCURRENCY: positiveInt.max(64).default(4),
+    SCHEDULER_INTERVAL_SECONDS: positiveInt.max(3600).default(15),
+    SCHEDULER_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** API requests one key may make per minute. */
+    RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+};
+
+const schema = z.object(shape).superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.KEY_ENCRYPTION_KEY || env.KEY_ENCRYPTION_KEY === DEV_KEY_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEY_ENCRYPTION_KEY'],
+        message: 'is required in production and must not be the development key',
+      });
+    }
+    if (!env.OIDC_ISSUER_URL.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be https in production' });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+/** The validated configuration; `keyEncryptionKey` is the decoded KEY_ENCRYPTION_KEY (or the dev key). */
+export type AppConfig = Env & { keyEncryptionKey: Buffer; usingDevKey: boolean };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment. Throws one ConfigError naming every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const picked = Object.fromEntries(
+    Object.keys(shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const result = schema.safeParse(picked);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const name = String(i.path[0] ?? 'environment');
+        const got = env[name] === undefined ? 'missing' : 'invalid';
+        return `${name} (${got}): ${i.message}`;
+      }),
+    );
+  }
+  const usingDevKey = !result.data.KEY_ENCRYPTION_KEY;
+  const keyEncryptionKey = Buffer.from(result.data.KEY_ENCRYPTION_KEY ?? DEV_KEY_ENCRYPTION_KEY, 'base64');
+  return { ...result.data, keyEncryptionKey, usingDevKey };
+}
+
+/**
+ * Loads the configuration once at process start. On bad input it prints the single message
+ * and exits 1: a half-configured process must not start.
+ */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    const config = parseConfig(env);
+    if (config.usingDevKey) {
+      process.stderr.write('warning: KEY_ENCRYPTION_KEY is not set; using the development key\n');
+    }
+    return config;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** The configuration with secrets replaced, for the one start-up log line. */
+export function redactedConfig(config: AppConfig): Record<string, unknown> {
+  const { keyEncryptionKey: _k, KEY_ENCRYPTION_KEY, ADMIN_API_KEY, DATABASE_URL, REDIS_URL, ...rest } = config;
+  const hidePassword = (u: string) => u.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:[redacted]@');
+  return {
+    ...rest,
+    DATABASE_URL: hidePassword(DATABASE_URL),
+    REDIS_URL: hidePassword(REDIS_URL),
+    KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY ? '[redacted]' : '(development key)',
+    ADMIN_API_KEY: ADMIN_API_KEY ? '[redacted]' : undefined,
+  };
+}

@@ -1,0 +1,34 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Queue, type JobsOptions } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@tally/config';
+import { JOB_QUEUE, type JobName, type JobPayloads, type QueueName } from './jobs';
+import { createRedis, queuePrefix } from './redis';
+
+/** The only way into the queues: one typed `enqueue`. */
+@Injectable()
+export class JobQueueService implements OnModuleDestroy {
+  private readonly connection;
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.connection = createRedis(config, { lazyConnect: true });
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.config) });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  enqueue<N extends JobName>(name: N, data: JobPayloads[N], opts: JobsOptions = {}) {
+    return this.queue(JOB_QUEUE[name]).add(name, data, opts);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.connection.disconnect();
+  }
+}

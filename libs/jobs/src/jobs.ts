@@ -1,0 +1,28 @@
+/** BullMQ queue names. Values are persisted in Redis: never rename one lightly. */
+export const QUEUES = {
+  sync: 'sync',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/**
+ * Every job name with its payload. Payloads carry ids only, never state or secrets: the worker
+ * reloads what it needs from the database.
+ */
+export interface JobPayloads {
+  /** Plan a run: discover accounts, create its tasks, enqueue them. */
+  'sync.run': { tenantId: string; runId: string };
+  /** Collect one (account, region, type) task of a run. */
+  'sync.task': { tenantId: string; runId: string; taskId: string };
+  /** Finish a run once all of its tasks have ended. */
+  'sync.finish': { tenantId: string; runId: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+/** The queue each job goes to. */
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  'sync.run': QUEUES.sync,
+  'sync.task': QUEUES.sync,
+  'sync.finish': QUEUES.sync,
+};

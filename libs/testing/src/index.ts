@@ -1,0 +1,4 @@
+export * from './database';
+export * from './environment';
+export * from './factories';
+export * from './logs';
