@@ -1,13 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { loadConfigOrExit } from '@tally/config';
-import { migrate, MIGRATIONS_DIR } from './migrator';
-import { diffDatabaseToSchema } from './schema-engine';
+import { MIGRATIONS_DIR } from './migrator';
+import { diffDatamodels, SCHEMA_PATH } from './schema-engine';
+
+/** The schema as of the newest migration; the next migration is the difference to schema.prisma. */
+const SNAPSHOT = join(MIGRATIONS_DIR, 'schema-at-last-migration.prisma');
 
 /**
- * `npm run db:new-migration -- <name>`: writes prisma/migrations/<timestamp>_<name>/migration.sql with
- * the SQL that brings the existing migrations up to schema.prisma, computed on a scratch database.
+ * `npm run db:new-migration -- <name>` writes prisma/migrations/<timestamp>_<name>/migration.sql with
+ * the SQL from the last migration's schema to schema.prisma (Prisma's engine, offline), then updates
+ * the snapshot. The drift test proves the migrations still produce exactly schema.prisma.
  */
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -16,27 +19,17 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfigOrExit();
-  const scratch = `tally_scratch_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: config.DATABASE_URL.replace(/\/[^/?]*(\?|$)/, '/postgres$1') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${scratch}`);
-  try {
-    const url = config.DATABASE_URL.replace(/\/[^/?]*(\?|$)/, `/${scratch}$1`);
-    await migrate(url);
-    const sql = await diffDatabaseToSchema(url);
-    if (!sql) {
-      process.stdout.write('schema.prisma and the migrations agree: nothing to write\n');
-      return;
-    }
-    const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-    const dir = join(MIGRATIONS_DIR, `${stamp}_${name}`);
-    await mkdir(dir);
-    await writeFile(join(dir, 'migration.sql'), `${sql}\n`);
-    process.stdout.write(`wrote ${dir}/migration.sql\n`);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
-    await admin.end();
+  const sql = await diffDatamodels(config.DATABASE_URL, await readFile(SNAPSHOT, 'utf8'), await readFile(SCHEMA_PATH, 'utf8'));
+  if (!sql) {
+    process.stdout.write('schema.prisma and the migrations agree: nothing to write\n');
+    process.exit(0);
   }
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const dir = join(MIGRATIONS_DIR, `${stamp}_${name}`);
+  await mkdir(dir);
+  await writeFile(join(dir, 'migration.sql'), `${sql}\n`);
+  await copyFile(SCHEMA_PATH, SNAPSHOT);
+  process.stdout.write(`wrote ${dir}/migration.sql\n`);
   process.exit(0);
 }
 

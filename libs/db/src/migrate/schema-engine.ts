@@ -15,47 +15,47 @@ interface WasmEngine {
  * so we instantiate the bytes ourselves with its generated bindings.
  */
 async function loadEngine(databaseUrl: string): Promise<WasmEngine> {
-  const bindings = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as Record<string, any>;
+  const bindings = await loadBindings();
   const utils = (await import('@prisma/driver-adapter-utils')) as Record<string, any>;
-  const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
-  // Node has WebAssembly; the compile settings carry no DOM typings, hence the cast.
-  const wasm = (globalThis as unknown as { WebAssembly: { instantiate: Function } }).WebAssembly;
-  const { instance } = await wasm.instantiate(await readFile(wasmPath), {
-    './schema_engine_bg.js': bindings,
-  });
-  bindings.__wbg_set_wasm(instance.exports);
-  (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
   const datamodel = await readFile(SCHEMA_PATH, 'utf8');
-  const adapter = utils.bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl }));
+  const adapter = utils.bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl, max: 2 }));
   return bindings.SchemaEngine.new({ datamodels: [['schema.prisma', datamodel]] }, () => undefined, adapter);
+}
+
+let bindingsPromise: Promise<Record<string, any>> | undefined;
+
+// The WebAssembly module holds global state: instantiate it once per process.
+function loadBindings(): Promise<Record<string, any>> {
+  bindingsPromise ??= (async () => {
+    const bindings = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as Record<string, any>;
+    const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
+    // Node has WebAssembly; the compile settings carry no DOM typings, hence the cast.
+    const wasm = (globalThis as unknown as { WebAssembly: { instantiate: Function } }).WebAssembly;
+    const { instance } = await wasm.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': bindings });
+    bindings.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+    return bindings;
+  })();
+  return bindingsPromise;
 }
 
 const noFilters = { externalTables: [], externalEnums: [] };
 
-/**
- * The SQL that would turn the database at `databaseUrl` into what schema.prisma describes.
- * Empty when they agree: that is the drift check.
- */
-export async function diffDatabaseToSchema(databaseUrl: string): Promise<string> {
-  const engine = await loadEngine(databaseUrl);
-  const datamodel = await readFile(SCHEMA_PATH, 'utf8');
-  const result = await engine.diff({
-    from: { tag: 'url', url: databaseUrl },
-    to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: datamodel }] },
-    script: true,
-    exitCode: null,
-    filters: noFilters,
-  });
-  return normalizeScript(result.stdout ?? '');
+/** The SQL that creates schema.prisma from nothing (the drift check applies it to a scratch database). */
+export async function diffFromEmpty(scratchUrl: string): Promise<string> {
+  return diffDatamodels(scratchUrl, null, await readFile(SCHEMA_PATH, 'utf8'));
 }
 
-/** The SQL that creates schema.prisma from nothing (used to write a new migration). */
-export async function diffFromEmpty(scratchUrl: string): Promise<string> {
+/**
+ * The SQL from one datamodel to another (`from` null: from nothing). Needs no database content;
+ * the URL only satisfies the engine's adapter.
+ */
+export async function diffDatamodels(scratchUrl: string, from: string | null, to: string): Promise<string> {
   const engine = await loadEngine(scratchUrl);
-  const datamodel = await readFile(SCHEMA_PATH, 'utf8');
+  const model = (content: string) => ({ tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content }] });
   const result = await engine.diff({
-    from: { tag: 'empty' },
-    to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: datamodel }] },
+    from: from === null ? { tag: 'empty' } : model(from),
+    to: model(to),
     script: true,
     exitCode: null,
     filters: noFilters,

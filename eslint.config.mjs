@@ -1,0 +1,62 @@
+// Lint rules that keep the architecture honest: libs are entered only through their index.ts
+// (the @tally/<lib> alias), and apps never import each other.
+import tseslint from 'typescript-eslint';
+
+const apps = ['api', 'worker', 'aws-sandbox', 'cli', 'dashboard'];
+
+const deepLibImports = {
+  group: ['**/libs/*/src/**', '@tally/*/**'],
+  message: 'Import a lib through its alias (@tally/<lib>), which is its index.ts.',
+};
+
+/** For code in app `self`: no import of another app. */
+function appBoundary(self) {
+  return {
+    files: [`apps/${self}/src/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepLibImports,
+            ...apps
+              .filter((a) => a !== self)
+              .map((a) => ({ group: [`**/apps/${a}/**`, `**/${a}/src/**`], message: `Apps never import each other (${a}).` })),
+          ],
+        },
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', '.build/**', 'node_modules/**', 'libs/db/src/generated/**', 'apps/dashboard/**', '**/*.mjs', '**/*.js'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    // Tests may stand up apps (the sandbox, the api) to exercise a lib for real.
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepLibImports,
+            { group: ['**/apps/**'], message: 'A lib has no idea which app runs it.' },
+          ],
+        },
+      ],
+    },
+  },
+  ...apps.map(appBoundary),
+);
