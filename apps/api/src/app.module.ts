@@ -1,10 +1,20 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { httpLoggerParams } from '@tally/common';
 import { ConfigModule, type AppConfig } from '@tally/config';
 import { DbModule } from '@tally/db';
 import { JobsModule } from '@tally/jobs';
+import { TenancyModule } from '@tally/tenancy';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { RequireJsonBodyMiddleware } from './common/content-type.middleware';
+import { ConnectionsModule } from './connections/connections.module';
 import { HealthModule } from './health/health.module';
+import { ResourcesModule } from './resources/resources.module';
+import { SyncsModule } from './syncs/syncs.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { WellKnownModule } from './oidc/well-known.module';
+import { ApiMetricsModule } from './metrics/metrics.module';
 
 export interface ApiOptions {
   /** Where logs go (tests capture them); stdout by default. */
@@ -12,7 +22,11 @@ export interface ApiOptions {
 }
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequireJsonBodyMiddleware).forRoutes('*path');
+  }
+
   static forRoot(config: AppConfig, options: ApiOptions = {}): DynamicModule {
     return {
       module: AppModule,
@@ -22,6 +36,15 @@ export class AppModule {
         DbModule,
         JobsModule,
         HealthModule,
+        TenancyModule,
+        TenantsModule,
+        ApiKeysModule,
+        ConnectionsModule,
+        SyncsModule,
+        ResourcesModule,
+        DashboardModule,
+        WellKnownModule,
+        ApiMetricsModule,
       ],
     };
   }

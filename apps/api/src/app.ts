@@ -3,10 +3,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@tally/config';
 import { AppModule, type ApiOptions } from './app.module';
+import { setupOpenApi } from './common/openapi.setup';
 import { ProblemFilter } from './common/problem.filter';
 
 /** Builds the api application (not yet listening): main.ts and the end-to-end tests share it. */
-export async function createApiApp(config: AppConfig, options: ApiOptions = {}): Promise<NestExpressApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  options: ApiOptions = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bufferLogs: true,
     bodyParser: false,
@@ -16,6 +20,7 @@ export async function createApiApp(config: AppConfig, options: ApiOptions = {}):
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '256kb', type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new ProblemFilter());
+  setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

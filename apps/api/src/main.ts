@@ -2,18 +2,21 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfigOrExit, redactedConfig } from '@tally/config';
 import { createApiApp } from './app';
+import { serveApi, withoutNestSignalHandlers } from './serve';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await createApiApp(config);
-  const logger = new Logger('api');
-  logger.log({ config: redactedConfig(config) }, 'starting api');
-  process.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason }, 'unhandled promise rejection; shutting down');
-    void app.close().finally(() => process.exit(1));
-  });
-  await app.listen(config.PORT, '0.0.0.0');
-  logger.log(`api listening on port ${config.PORT}`);
+  const app = await withoutNestSignalHandlers(() => createApiApp(config));
+  new Logger('api').log({ component: 'api', config: redactedConfig(config) }, 'starting api');
+  await serveApi(app, config);
 }
 
-void main();
+process.on('uncaughtException', (err) => {
+  // State is unknown after an uncaught exception: log it with its stack and stop at once.
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'uncaught exception; exiting', err: { message: err.message, stack: err.stack } })}\n`);
+  process.exit(1);
+});
+main().catch((err: Error) => {
+  process.stderr.write(`api failed to start: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

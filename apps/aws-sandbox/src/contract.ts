@@ -38,6 +38,8 @@ export interface JsonService {
   targetPrefix: string;
   /** `application/x-amz-json-1.0` or `-1.1`. */
   contentType: string;
+  /** Code `CallContext.authorize` throws with, e.g. `com.amazon.coral.service#AccessDeniedException` (default `AccessDeniedException`). */
+  accessDeniedCode?: string;
   /** Handles one operation; throws AwsError for AWS errors. Latency/throttling are the service's own business. */
   handle(operation: string, input: Record<string, unknown>, ctx: CallContext): Promise<unknown>;
 }

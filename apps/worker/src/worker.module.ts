@@ -1,9 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { httpLoggerParams } from '@tally/common';
 import { ConfigModule, type AppConfig } from '@tally/config';
 import { DbModule } from '@tally/db';
 import { JobsModule } from '@tally/jobs';
+import { MetricsModule } from '@tally/metrics';
+import { SigningKeyRotationModule } from './signing-keys/signing-key-rotation.module';
+import { SyncWorkerModule } from './sync/sync-worker.module';
 
 export interface WorkerOptions {
   logDestination?: NodeJS.WritableStream;
@@ -19,6 +23,10 @@ export class WorkerModule {
         LoggerModule.forRoot(httpLoggerParams(config.LOG_LEVEL, options.logDestination)),
         DbModule,
         JobsModule,
+        MetricsModule,
+        ScheduleModule.forRoot(),
+        SigningKeyRotationModule,
+        SyncWorkerModule,
       ],
     };
   }

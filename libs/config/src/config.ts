@@ -51,6 +51,11 @@ const shape = {
     /** Jobs one worker process runs at once, and at most per (account, region). */
     SYNC_CONCURRENCY: positiveInt.max(256).default(16),
     SYNC_ACCOUNT_REGION_CONCURRENCY: positiveInt.max(64).default(4),
+    /** Tries of one sync task before it fails alone (the run ends partial), and the first retry's delay (doubling). */
+    SYNC_TASK_ATTEMPTS: positiveInt.max(20).default(5),
+    SYNC_TASK_BACKOFF_MS: positiveInt.max(600_000).default(5000),
+    /** A sync job's lock: a crashed worker's jobs (and its per-region slots) are taken over after this long. */
+    SYNC_LOCK_DURATION_MS: positiveInt.min(1000).max(600_000).default(30_000),
     SCHEDULER_INTERVAL_SECONDS: positiveInt.max(3600).default(15),
     SCHEDULER_ENABLED: z
       .enum(['true', 'false'])
@@ -58,6 +63,10 @@ const shape = {
       .transform((v) => v === 'true'),
     /** API requests one key may make per minute. */
     RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+    /** On SIGTERM: how long /readyz answers 503 before the api stops accepting (lets load balancers notice). */
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    /** On SIGTERM: the most a process waits for in-flight requests / active jobs before it exits anyway. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 };
 
 const schema = z.object(shape).superRefine((env, ctx) => {

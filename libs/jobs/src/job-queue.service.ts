@@ -27,6 +27,12 @@ export class JobQueueService implements OnModuleDestroy {
     return this.queue(JOB_QUEUE[name]).add(name, data, opts);
   }
 
+  /** Many jobs of one name in one Redis round trip (the scheduler and the run planner use it). */
+  enqueueBulk<N extends JobName>(name: N, jobs: { data: JobPayloads[N]; opts?: JobsOptions }[]) {
+    if (!jobs.length) return Promise.resolve([]);
+    return this.queue(JOB_QUEUE[name]).addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
+  }
+
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();

@@ -9,6 +9,7 @@ const HTTP_CODES: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',
@@ -32,9 +33,11 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: problem.requestId }, 'unhandled error');
     }
-    if (problem.status === 429 && exception instanceof TallyError && exception.details.remediation) {
-      res.setHeader('Retry-After', exception.details.remediation);
+    const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+    if (problem.status === 429 && typeof retryAfter === 'number') {
+      res.setHeader('Retry-After', String(retryAfter));
     }
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="tally"');
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
@@ -47,7 +50,7 @@ export class ProblemFilter implements ExceptionFilter {
         status,
         code: exception.details.awsCode ?? exception.code,
         detail: exception.message,
-        remediation: exception.code === 'rate_limited' ? undefined : exception.details.remediation,
+        remediation: exception.details.remediation,
         errors: exception.details.fields,
       };
     }
@@ -57,7 +60,7 @@ export class ProblemFilter implements ExceptionFilter {
       const detail =
         status === 404 && exception instanceof HttpException && /^Cannot /.test(exception.message)
           ? `No route ${req.method} ${req.originalUrl.split('?')[0]}`
-          : bodyParserDetail(exception) ?? (exception as Error).message;
+          : (bodyParserDetail(exception) ?? (exception as Error).message);
       return { type: problemType(code), title: titleOf(status), status, code, detail };
     }
     return {

@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createRedis } from '@tally/jobs';
+import { generateApiKey } from '@tally/tenancy';
+import { createTestEnvironment, type TestEnvironment } from '@tally/testing';
+import { createApiApp } from '../app';
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body when it is JSON (problem+json included). */
+  body: any;
+}
+
+export interface RequestOptions {
+  key?: string | null;
+  body?: unknown;
+  /** Sent as is (for malformed bodies); overrides `body`. */
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface ApiHarness {
+  env: TestEnvironment;
+  app: NestExpressApplication;
+  url: string;
+  adminKey: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * One api per test file: its own database and Redis prefix, listening on an ephemeral port, with
+ * a bootstrap admin key. Requests default to the admin key; pass `key: null` for none.
+ */
+export async function startApi(overrides: Record<string, string> = {}): Promise<ApiHarness> {
+  const adminKey = generateApiKey().key;
+  const env = await createTestEnvironment({
+    ADMIN_API_KEY: adminKey,
+    // Real AWS is out of reach in tests: a closed port makes AWS calls fail fast and deterministically.
+    AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
+    AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://127.0.0.1:9',
+    AWS_ENDPOINT_URL_CLOUDCONTROL: 'http://127.0.0.1:9',
+    ...overrides,
+  });
+  const app = await createApiApp(env.config);
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+
+  async function request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = {};
+    const key = options.key === undefined ? adminKey : options.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    let body: string | Buffer | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers: { ...headers, ...options.headers }, body });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body: parsed };
+  }
+
+  async function close(): Promise<void> {
+    await app.close();
+    await clearRedisPrefix(env);
+    await env.close();
+  }
+
+  return { env, app, url, adminKey, request, close };
+}
+
+/** Deletes the keys this test run left in Redis (queues, rate-limit counters). */
+async function clearRedisPrefix(env: TestEnvironment): Promise<void> {
+  const redis = createRedis(env.config, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.config.REDIS_PREFIX}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

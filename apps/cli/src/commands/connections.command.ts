@@ -1,0 +1,99 @@
+import { NotFoundError } from '@tally/common';
+import type { VerificationResult } from '@tally/aws';
+import type { Prisma } from '@tally/db';
+import { requireUuid, type CliCommand } from '../cli.command';
+import { formatTable } from '../format';
+
+export const connectionsList: CliCommand = {
+  name: 'connections list',
+  summary: 'List connections with their status (all tenants, or one)',
+  usage: 'connections list [--tenant <tenantId>] [--json]',
+  options: { tenant: { type: 'string' }, json: { type: 'boolean' } },
+  validate: ({ values }) => void (values.tenant !== undefined && requireUuid(values.tenant, '--tenant')),
+  async run(ctx, { values }, io) {
+    const tenantId = typeof values.tenant === 'string' ? values.tenant : undefined;
+    const rows = await ctx.prisma.connection.findMany({
+      where: tenantId ? { tenantId } : {},
+      orderBy: [{ tenantId: 'asc' }, { createdAt: 'asc' }],
+      take: 10_000,
+    });
+    if (values.json) {
+      for (const c of rows) {
+        io.out(JSON.stringify({ id: c.id, tenantId: c.tenantId, name: c.name, accountId: c.accountId, mode: c.mode, status: c.status, paused: c.paused, statusMessage: c.statusMessage, lastSyncAt: c.lastSyncAt, nextSyncAt: c.nextSyncAt }));
+      }
+      return 0;
+    }
+    if (!rows.length) {
+      io.out(tenantId ? `tenant ${tenantId} has no connections` : 'no connections');
+      return 0;
+    }
+    const table = rows.map((c) => ({
+      id: c.id,
+      tenant: c.tenantId,
+      name: c.name,
+      account: c.accountId,
+      mode: c.mode,
+      status: c.paused ? `${c.status} (paused)` : c.status,
+      'last sync': c.lastSyncAt?.toISOString() ?? '-',
+      'next sync': c.nextSyncAt?.toISOString() ?? '-',
+      message: (c.statusMessage ?? '').slice(0, 80),
+    }));
+    for (const line of formatTable(table)) io.out(line);
+    return 0;
+  },
+};
+
+export const connectionsVerify: CliCommand = {
+  name: 'connections verify',
+  summary: "Verify a connection's AWS setup (assume the role, read, canary) and record the result",
+  usage: 'connections verify <connectionId> [--json]',
+  details: 'Exit 0 when the connection is active; 1 when verification found a problem (status error or insecure).',
+  options: { json: { type: 'boolean' } },
+  positionals: ['connectionId'],
+  validate: ({ positionals }) => void requireUuid(positionals[0], '<connectionId>'),
+  async run(ctx, { positionals, values }, io) {
+    const id = requireUuid(positionals[0], '<connectionId>');
+    const found = await ctx.prisma.connection.findUnique({ where: { id }, select: { tenantId: true } });
+    if (!found) throw new NotFoundError(`Connection ${id}`);
+    const [{ ConnectionVerifier, ConnectionVerifierModule }, { AuditLog, ConnectionsRepository, TenancyModule }] = await Promise.all([
+      import('@tally/aws'),
+      import('@tally/tenancy'),
+    ]);
+    const app = await ctx.app([TenancyModule, ConnectionVerifierModule]);
+    const connections = app.get(ConnectionsRepository);
+    const connection = (await connections.find(found.tenantId, id))!;
+    const result = await app.get(ConnectionVerifier).verify(connection);
+    const verifiedAt = new Date();
+    await connections.recordVerification(found.tenantId, id, {
+      status: result.status,
+      statusMessage: statusMessageOf(result),
+      verification: { status: result.status, checks: result.checks } as unknown as Prisma.InputJsonValue,
+      verifiedAt,
+      nextSyncAt: result.status === 'active' ? (connection.nextSyncAt ?? verifiedAt) : null,
+    });
+    await app.get(AuditLog).record(null, {
+      action: 'connection.verify',
+      targetType: 'connection',
+      targetId: id,
+      tenantId: found.tenantId,
+      details: { status: result.status, previousStatus: connection.status, via: 'cli' },
+    });
+    if (values.json) io.out(JSON.stringify({ id, status: result.status, checks: result.checks, verifiedAt }));
+    else {
+      io.out(`connection ${id}: ${result.status}`);
+      for (const c of result.checks) {
+        io.out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}${c.ok || !c.remediation ? '' : `\n       fix: ${c.remediation}`}`);
+      }
+    }
+    return result.status === 'active' ? 0 : 1;
+  },
+};
+
+/** Same wording rule as the api: the first failed check and its remediation. */
+function statusMessageOf(result: VerificationResult): string | null {
+  if (result.status === 'active') return null;
+  const failed = result.checks.find((c) => !c.ok);
+  if (!failed) return `Verification ended with status ${result.status}.`;
+  const message = failed.message.replace(/[.\s]+$/, '');
+  return failed.remediation ? `${message}. ${failed.remediation}` : `${message}.`;
+}

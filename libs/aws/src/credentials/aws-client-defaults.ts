@@ -1,0 +1,41 @@
+import type { AppConfig } from '@tally/config';
+
+export type AwsServiceName = 'cloudcontrol' | 'organizations' | 'sts';
+
+export interface AwsClientDefaults {
+  region: string;
+  endpoint?: string;
+  maxAttempts: number;
+  retryMode: 'adaptive';
+}
+
+const ENDPOINT_VARIABLE = {
+  cloudcontrol: 'AWS_ENDPOINT_URL_CLOUDCONTROL',
+  organizations: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
+  sts: 'AWS_ENDPOINT_URL_STS',
+} as const;
+
+// Cloud Control throttles routinely under inventory load: give it more attempts.
+const MAX_ATTEMPTS = { cloudcontrol: 6, organizations: 4, sts: 3 } as const;
+
+/** Organizations is a global service homed in one region per partition. */
+function organizationsRegion(region: string): string {
+  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
+  if (region.startsWith('cn-')) return 'cn-northwest-1';
+  return 'us-east-1';
+}
+
+/**
+ * The options every AWS SDK client is built with: region, the sandbox endpoint only when its
+ * AWS_ENDPOINT_URL_* is set, and adaptive retries. `region` overrides the home region (Cloud Control).
+ */
+export function awsClientDefaults(config: AppConfig, service: AwsServiceName, region?: string): AwsClientDefaults {
+  const endpoint = config[ENDPOINT_VARIABLE[service]];
+  const home = region ?? config.AWS_REGION;
+  return {
+    region: service === 'organizations' ? organizationsRegion(home) : home,
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: MAX_ATTEMPTS[service],
+    retryMode: 'adaptive',
+  };
+}

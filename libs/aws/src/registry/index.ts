@@ -1,0 +1,2 @@
+export * from './resource-type';
+export * from './registry';

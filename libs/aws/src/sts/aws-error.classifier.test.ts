@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TallyError } from '@tally/common';
+import { awsErrorCode, classifyAwsError } from './aws-error.classifier';
+
+const sdkError = (name: string, message = '', status = 400, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, ...extra });
+
+describe('classifyAwsError', () => {
+  const ctx = { operation: 'AssumeRoleWithWebIdentity', accountId: '123456789012', issuer: 'https://tally.example.com', audience: 'sts.amazonaws.com' };
+
+  it('maps the STS web-identity failures to customer-actionable reasons', () => {
+    const cases: [Error, string, string][] = [
+      [sdkError('InvalidIdentityTokenException', 'No OpenIDConnect provider found in your account for https://tally.example.com', 400, { Code: 'InvalidIdentityToken' }), 'oidc_provider_missing', 'customer'],
+      [sdkError('InvalidIdentityTokenException', 'Incorrect token audience', 400, { Code: 'InvalidIdentityToken' }), 'audience_rejected', 'customer'],
+      [sdkError('InvalidIdentityTokenException', "Couldn't retrieve verification key", 400), 'token_rejected', 'customer'],
+      [sdkError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403), 'trust_policy_rejected', 'customer'],
+      [sdkError('IDPCommunicationErrorException', 'could not be reached'), 'idp_unreachable', 'transient'],
+      [sdkError('RegionDisabledException', 'STS is not activated'), 'region_disabled', 'customer'],
+      [sdkError('ExpiredTokenException', 'Token expired'), 'token_expired', 'transient'],
+    ];
+    for (const [err, reason, kind] of cases) {
+      const c = classifyAwsError(err, ctx);
+      assert.ok(c instanceof TallyError);
+      assert.equal(c.code, 'aws_error');
+      assert.equal(c.reason, reason, err.message);
+      assert.equal(c.kind, kind, err.message);
+      assert.ok(c.remediation && c.remediation.length > 20, `${reason} has a remediation`);
+      assert.equal(c.cause, err);
+    }
+    const missing = classifyAwsError(cases[0][0], ctx);
+    assert.equal(missing.awsCode, 'InvalidIdentityToken');
+    assert.match(missing.message, /Account 123456789012 has no IAM OIDC provider for Tally's issuer https:\/\/tally\.example\.com/);
+    assert.match(missing.remediation!, /tally\.example\.com/);
+  });
+
+  it('classifies Cloud Control / Organizations errors, namespaced codes included', () => {
+    const c = (name: string, status = 400, operation = 'ListResources') => classifyAwsError(sdkError(name, 'm', status), { operation });
+    assert.equal(c('com.amazon.coral.service#AccessDeniedException').reason, 'access_denied');
+    assert.equal(c('com.amazon.coral.service#AccessDeniedException').awsCode, 'AccessDeniedException');
+    assert.equal(c('AccessDeniedException').kind, 'customer');
+    assert.equal(c('UnsupportedActionException').reason, 'unsupported');
+    assert.equal(c('ThrottlingException').kind, 'transient');
+    assert.equal(c('HandlerInternalFailureException').kind, 'transient');
+    assert.equal(c('AWSOrganizationsNotInUseException', 400, 'ListAccounts').reason, 'organizations_not_in_use');
+    assert.equal(c('ExpiredToken').reason, 'credentials_expired');
+    assert.equal(c('ExpiredTokenException').kind, 'transient');
+    assert.equal(c('SomethingNew', 503).kind, 'transient');
+    assert.equal(c('SomethingNew', 429).reason, 'throttled');
+    assert.equal(c('SomethingNew', 400).kind, 'internal');
+  });
+
+  it('treats network failures as transient and never loses an already classified error', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    assert.equal(awsErrorCode(refused), 'ECONNREFUSED');
+    assert.equal(classifyAwsError(refused).reason, 'network');
+    assert.equal(classifyAwsError(refused).kind, 'transient');
+    const once = classifyAwsError(sdkError('AccessDenied', '', 403), ctx);
+    assert.equal(classifyAwsError(once), once);
+  });
+});

@@ -1,0 +1,224 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Outcome of one sync task, as counted (more specific than the task's stored status). */
+export type TaskOutcome = 'succeeded' | 'failed' | 'unsupported' | 'denied' | 'skipped' | 'throttled-retry';
+/** Outcome of one run. */
+export type RunOutcome = 'succeeded' | 'partial' | 'failed';
+/** Outcome of one logical AWS call (after the SDK's own retries). */
+export type AwsCallOutcome = 'ok' | 'throttled' | 'denied' | 'client_error' | 'server_error' | 'network_error';
+/** What happened to resources of one type in one task. */
+export interface ResourceCounts {
+  ingested?: number;
+  created?: number;
+  updated?: number;
+  deleted?: number;
+}
+
+/** Job counts of one queue, read at scrape time. */
+export type QueueCounts = Record<string, Record<string, number>>;
+/** Scheduler backlog, read at scrape time. */
+export interface SchedulerLag {
+  lagSeconds: number;
+  due: number;
+}
+
+/** Values that are cheap to read on demand and pointless to track continuously. */
+export interface ScrapeSources {
+  queues?: () => Promise<QueueCounts>;
+  schedulerLag?: () => Promise<SchedulerLag>;
+}
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const RUN_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600];
+
+/**
+ * The process's Prometheus metrics. Labels stay low-cardinality on purpose: no tenant, account,
+ * connection or run ids (those live in the database and the logs), only bounded enums and names.
+ */
+export class Metrics {
+  readonly registry: Registry;
+  private readonly sources: ScrapeSources = {};
+
+  readonly syncRuns: Counter<'outcome'>;
+  readonly syncRunDuration: Histogram<'outcome'>;
+  readonly syncTasks: Counter<'outcome'>;
+  readonly syncResources: Counter<'type' | 'change'>;
+  readonly awsCalls: Counter<'service' | 'operation' | 'outcome'>;
+  readonly awsCallDuration: Histogram<'service' | 'operation'>;
+  readonly awsThrottles: Counter<'service'>;
+  readonly stsAssumptions: Counter<'outcome'>;
+  readonly credentialCacheLookups: Counter<'result'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly queueJobs: Gauge<'queue' | 'state'>;
+  readonly schedulerLagSeconds: Gauge;
+  readonly schedulerDue: Gauge;
+  readonly scrapeErrors: Counter<'source'>;
+
+  constructor(options: { registry?: Registry; defaultMetrics?: boolean } = {}) {
+    this.registry = options.registry ?? new Registry();
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.syncRuns = new Counter({ name: 'tally_sync_runs_total', help: 'Finished sync runs by outcome.', labelNames: ['outcome'], registers });
+    this.syncRunDuration = new Histogram({
+      name: 'tally_sync_run_duration_seconds',
+      help: 'Wall time of finished sync runs, from start to finish.',
+      labelNames: ['outcome'],
+      buckets: RUN_BUCKETS,
+      registers,
+    });
+    this.syncTasks = new Counter({
+      name: 'tally_sync_tasks_total',
+      help: 'Ended sync task attempts by outcome (throttled-retry: given back to the queue to retry later).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.syncResources = new Counter({
+      name: 'tally_sync_resources_total',
+      help: 'Resources ingested, created, updated and deleted by the sync, by resource type.',
+      labelNames: ['type', 'change'],
+      registers,
+    });
+    this.awsCalls = new Counter({
+      name: 'tally_aws_calls_total',
+      help: 'AWS API calls (after the SDK retries) by service, operation and outcome.',
+      labelNames: ['service', 'operation', 'outcome'],
+      registers,
+    });
+    this.awsCallDuration = new Histogram({
+      name: 'tally_aws_call_duration_seconds',
+      help: 'Latency of AWS API calls including SDK retries.',
+      labelNames: ['service', 'operation'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.awsThrottles = new Counter({
+      name: 'tally_aws_throttles_total',
+      help: 'Throttled AWS responses (each attempt, including ones the SDK retried).',
+      labelNames: ['service'],
+      registers,
+    });
+    this.stsAssumptions = new Counter({
+      name: 'tally_sts_assume_role_total',
+      help: 'AssumeRoleWithWebIdentity calls by outcome (ok or the error class).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.credentialCacheLookups = new Counter({
+      name: 'tally_credential_cache_lookups_total',
+      help: 'Session-credential cache lookups by result (hit, miss).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'tally_http_request_duration_seconds',
+      help: 'HTTP request duration by method, route template and status code.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    const sources = this.sources;
+    // Resolved at scrape time: the counter is registered last so a failure shows in the same scrape.
+    const errors = { inc: (labels: { source: string }) => this.scrapeErrors.inc(labels) };
+    this.queueJobs = new Gauge({
+      name: 'tally_queue_jobs',
+      help: 'BullMQ jobs by queue and state (read from Redis at scrape time; the same on every replica).',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        if (!sources.queues) return;
+        const read = await sources.queues().catch(() => (errors.inc({ source: 'queues' }), {} as QueueCounts));
+        for (const [queue, counts] of Object.entries(read)) {
+          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
+        }
+      },
+    });
+    this.schedulerDue = new Gauge({ name: 'tally_scheduler_due_connections', help: 'Connections whose nextSyncAt has passed and that are not yet claimed.', registers });
+    const due = this.schedulerDue;
+    this.schedulerLagSeconds = new Gauge({
+      name: 'tally_scheduler_lag_seconds',
+      help: 'now - the oldest due nextSyncAt (0 when nothing is due); read from PostgreSQL at scrape time.',
+      registers,
+      async collect() {
+        if (!sources.schedulerLag) return;
+        const lag = await sources.schedulerLag().catch(() => {
+          errors.inc({ source: 'scheduler' });
+          return { lagSeconds: Number.NaN, due: Number.NaN };
+        });
+        this.set(lag.lagSeconds);
+        due.set(lag.due);
+      },
+    });
+    this.scrapeErrors = new Counter({
+      name: 'tally_scrape_errors_total',
+      help: 'Scrape-time readers (queues, scheduler) that failed; their gauges are left empty.',
+      labelNames: ['source'],
+      registers,
+    });
+  }
+
+  /** Plugs in the readers behind the scrape-time gauges. */
+  setSources(sources: ScrapeSources): void {
+    Object.assign(this.sources, sources);
+  }
+
+  /** Unplugs these readers, unless another owner has replaced them since. */
+  removeSources(sources: ScrapeSources): void {
+    for (const key of Object.keys(sources) as (keyof ScrapeSources)[]) {
+      if (this.sources[key] === sources[key]) delete this.sources[key];
+    }
+  }
+
+  /** A finished run and how long it took. */
+  syncRun(outcome: RunOutcome, seconds: number): void {
+    this.syncRuns.inc({ outcome });
+    this.syncRunDuration.observe({ outcome }, seconds);
+  }
+
+  /** One task attempt ended. */
+  taskFinished(outcome: TaskOutcome): void {
+    this.syncTasks.inc({ outcome });
+  }
+
+  /** What one task did to resources of `type`; zeros are skipped. */
+  resources(type: string, counts: ResourceCounts): void {
+    for (const change of ['ingested', 'created', 'updated', 'deleted'] as const) {
+      const n = counts[change] ?? 0;
+      if (n > 0) this.syncResources.inc({ type, change }, n);
+    }
+  }
+
+  /** One logical AWS call (the SDK middleware calls this; see awsMetricsPlugin). */
+  awsCall(service: string, operation: string, outcome: AwsCallOutcome, seconds: number): void {
+    this.awsCalls.inc({ service, operation, outcome });
+    this.awsCallDuration.observe({ service, operation }, seconds);
+  }
+
+  /** One throttled response from `service`. */
+  throttled(service: string): void {
+    this.awsThrottles.inc({ service });
+  }
+
+  /** One AssumeRoleWithWebIdentity result: 'ok' or a short error class (e.g. the Tally error code). */
+  stsAssume(outcome: string): void {
+    this.stsAssumptions.inc({ outcome });
+  }
+
+  /** One credential-cache lookup. */
+  credentialCache(hit: boolean): void {
+    this.credentialCacheLookups.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  /** One HTTP request served (route is the template, e.g. /v1/tenants/:tenantId). */
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    this.httpDuration.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  /** The exposition: Prometheus text format. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+/** The process-wide metrics: instrument with `metrics.taskFinished('succeeded')` etc. from anywhere. */
+export const metrics = new Metrics();

@@ -1,0 +1,5 @@
+export * from './onboarding.permissions';
+export * from './onboarding.parameters';
+export * from './onboarding.templates';
+export * from './onboarding.links';
+export { parseTemplate, toYaml, CFN_TAGS, Intrinsic } from './cfn-yaml';

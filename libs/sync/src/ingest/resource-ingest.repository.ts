@@ -1,0 +1,203 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { NormalizedResource } from '@tally/aws';
+import { PrismaService, type Prisma, type PrismaClient } from '@tally/db';
+import { propertiesHash } from './properties-hash';
+
+/** A Prisma client or an interactive transaction: repository methods run in either. */
+export type Db = PrismaClient | Prisma.TransactionClient;
+
+/** Which resources a page belongs to, and which run and task saw it. */
+export interface IngestScope {
+  tenantId: string;
+  connectionId: string;
+  accountId: string;
+  type: string;
+  runId: string;
+  /** When set, the task's counters move in the same statement. */
+  taskId?: string;
+  /** AWS calls spent on this page, added to the task's counter. */
+  apiCalls?: number;
+}
+
+export interface IngestCounts {
+  seen: number;
+  created: number;
+  updated: number;
+}
+
+/** What a sweep covers: one task's listing. `region` null = every region (account-scoped types). */
+export interface SweepScope {
+  tenantId: string;
+  connectionId: string;
+  accountId: string;
+  type: string;
+  region: string | null;
+  runId: string;
+  /** Start of the listing attempt (database clock): anything not seen since is gone. */
+  since: Date;
+}
+
+// One statement per page: upsert, classify against the previous row, write change rows and move the
+// task's counters. Unchanged rows only get last_seen_at/last_run_id (properties keep their TOAST
+// pointer); changed or resurrected rows get everything.
+const UPSERT_PAGE = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+    identifier text, region text, arn text, name text, tags jsonb, relationships jsonb, properties jsonb, hash text)
+),
+previous AS (
+  SELECT r.id, r.region, r.identifier, r.properties, r.properties_hash, r.deleted_at
+  FROM input i JOIN resources r
+    ON r.tenant_id = $2::uuid AND r.account_id = $4 AND r.type = $5 AND r.region = i.region AND r.identifier = i.identifier
+),
+upserted AS (
+  INSERT INTO resources AS r (tenant_id, connection_id, account_id, region, type, identifier, arn, name, tags,
+                              relationships, properties, properties_hash, last_run_id)
+  SELECT $2::uuid, $3::uuid, $4, i.region, $5, i.identifier, i.arn, i.name, i.tags, i.relationships, i.properties,
+         i.hash, $6::uuid
+  FROM input i
+  ON CONFLICT (tenant_id, account_id, region, type, identifier) DO UPDATE SET
+    last_seen_at = now(),
+    last_run_id = excluded.last_run_id,
+    connection_id = excluded.connection_id,
+    deleted_at = NULL,
+    arn = excluded.arn,
+    name = excluded.name,
+    tags = CASE WHEN r.properties_hash = excluded.properties_hash THEN r.tags ELSE excluded.tags END,
+    relationships = excluded.relationships,
+    properties = CASE WHEN r.properties_hash = excluded.properties_hash THEN r.properties ELSE excluded.properties END,
+    properties_hash = excluded.properties_hash,
+    updated_at = CASE WHEN r.properties_hash = excluded.properties_hash AND r.deleted_at IS NULL
+                      THEN r.updated_at ELSE now() END
+  RETURNING r.id, r.region, r.identifier
+),
+classified AS (
+  SELECT u.id,
+    CASE WHEN p.id IS NULL OR p.deleted_at IS NOT NULL THEN 'created'
+         WHEN p.properties_hash <> i.hash THEN 'updated' END AS kind,
+    CASE WHEN p.id IS NOT NULL AND p.deleted_at IS NULL AND p.properties_hash <> i.hash THEN
+      ARRAY(SELECT k FROM (SELECT jsonb_object_keys(p.properties) UNION SELECT jsonb_object_keys(i.properties)) AS ks(k)
+            WHERE p.properties -> k IS DISTINCT FROM i.properties -> k ORDER BY k)
+    ELSE '{}'::text[] END AS fields
+  FROM upserted u
+  JOIN input i ON i.region = u.region AND i.identifier = u.identifier
+  LEFT JOIN previous p ON p.region = u.region AND p.identifier = u.identifier
+),
+changes AS (
+  INSERT INTO resource_changes (tenant_id, resource_id, run_id, kind, changed_fields)
+  SELECT $2::uuid, c.id, $6::uuid, c.kind::"ChangeKind", c.fields FROM classified c WHERE c.kind IS NOT NULL
+),
+stats AS (
+  SELECT count(*)::int AS seen,
+         count(*) FILTER (WHERE kind = 'created')::int AS created,
+         count(*) FILTER (WHERE kind = 'updated')::int AS updated
+  FROM classified
+),
+task AS (
+  UPDATE sync_tasks t SET pages = t.pages + 1, resources_seen = t.resources_seen + s.seen,
+    created = t.created + s.created, updated = t.updated + s.updated, api_calls = t.api_calls + $8::int
+  FROM stats s WHERE t.id = $7::uuid AND t.tenant_id = $2::uuid
+)
+SELECT seen, created, updated FROM stats`;
+
+const SWEEP = `
+WITH gone AS (
+  UPDATE resources SET deleted_at = now(), updated_at = now()
+  WHERE tenant_id = $1::uuid AND connection_id = $2::uuid AND account_id = $3 AND type = $4
+    AND ($5::text IS NULL OR region = $5::text) AND deleted_at IS NULL
+    AND (last_run_id IS DISTINCT FROM $6::uuid OR last_seen_at < $7::timestamptz)
+  RETURNING id
+),
+changes AS (
+  INSERT INTO resource_changes (tenant_id, resource_id, run_id, kind, changed_fields)
+  SELECT $1::uuid, id, $6::uuid, 'deleted', '{}' FROM gone
+)
+SELECT count(*)::int AS deleted FROM gone`;
+
+const DELETE_ACCOUNT = `
+WITH gone AS (
+  UPDATE resources SET deleted_at = now(), updated_at = now()
+  WHERE tenant_id = $1::uuid AND connection_id = $2::uuid AND account_id = $3 AND deleted_at IS NULL
+  RETURNING id
+),
+changes AS (
+  INSERT INTO resource_changes (tenant_id, resource_id, run_id, kind, changed_fields)
+  SELECT $1::uuid, id, $4::uuid, 'deleted', '{}' FROM gone
+)
+SELECT count(*)::int AS deleted FROM gone`;
+
+/** Bulk writes of collected resources: one statement per page, never one round trip per resource. */
+@Injectable()
+export class ResourceIngestRepository {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
+
+  /** Upserts one page (created / updated / unchanged) with its change rows, atomically. */
+  async upsertPage(scope: IngestScope, page: NormalizedResource[], db: Db = this.prisma): Promise<IngestCounts> {
+    const rows = dedupe(page).map((r) => ({
+      identifier: r.identifier,
+      region: r.region,
+      arn: r.arn,
+      name: r.name,
+      tags: r.tags,
+      relationships: r.relationships,
+      properties: r.properties,
+      hash: propertiesHash(r.properties),
+    }));
+    if (!rows.length && !scope.taskId) return { seen: 0, created: 0, updated: 0 };
+    const [out] = await db.$queryRawUnsafe<IngestCounts[]>(
+      UPSERT_PAGE,
+      JSON.stringify(rows),
+      scope.tenantId,
+      scope.connectionId,
+      scope.accountId,
+      scope.type,
+      scope.runId,
+      scope.taskId ?? null,
+      scope.apiCalls ?? 0,
+    );
+    return out;
+  }
+
+  /** Marks what one complete listing did not see as deleted (with change rows); returns how many. */
+  async sweep(scope: SweepScope, db: Db = this.prisma): Promise<number> {
+    const [out] = await db.$queryRawUnsafe<{ deleted: number }[]>(
+      SWEEP,
+      scope.tenantId,
+      scope.connectionId,
+      scope.accountId,
+      scope.type,
+      scope.region,
+      scope.runId,
+      scope.since,
+    );
+    return out.deleted;
+  }
+
+  /** Marks every resource of an account that left the organization as deleted. */
+  async deleteAccountResources(
+    key: { tenantId: string; connectionId: string; accountId: string; runId: string },
+    db: Db = this.prisma,
+  ): Promise<number> {
+    const [out] = await db.$queryRawUnsafe<{ deleted: number }[]>(
+      DELETE_ACCOUNT,
+      key.tenantId,
+      key.connectionId,
+      key.accountId,
+      key.runId,
+    );
+    return out.deleted;
+  }
+
+  /** The database clock, millisecond precision like the timestamp columns: a sweep's `since`. */
+  async now(db: Db = this.prisma): Promise<Date> {
+    const [row] = await db.$queryRawUnsafe<{ now: Date }[]>(`SELECT now()::timestamptz(3) AS now`);
+    return row.now;
+  }
+}
+
+/** The last model per (region, identifier): a page listing one twice would break ON CONFLICT. */
+function dedupe(page: NormalizedResource[]): NormalizedResource[] {
+  const byKey = new Map<string, NormalizedResource>();
+  for (const r of page) byKey.set(`${r.region}\u0000${r.identifier}`, r);
+  return byKey.size === page.length ? page : [...byKey.values()];
+}

@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AwsCallError,
+  AwsCredentialsService,
+  getResourceType,
+  isSupportedResourceType,
+  listOrganizationAccounts,
+  SUPPORTED_RESOURCE_TYPES,
+} from '@tally/aws';
+import { APP_CONFIG, type AppConfig } from '@tally/config';
+import { PrismaService, type Connection, type PrismaClient, type SyncRun } from '@tally/db';
+import { JobQueueService } from '@tally/jobs';
+import { ResourceIngestRepository } from '../ingest/resource-ingest.repository';
+import { RunCompletion } from '../runs/run-completion';
+import { taskJobOptions } from '../runs/sync-jobs';
+import { SyncFinisherService } from '../finish/sync-finisher.service';
+import { toTaskError, type Attempt } from '../task/sync-task.service';
+import { AccountRepository, type AccountSighting } from './account.repository';
+
+export type PlanOutcome = 'planned' | 'resumed' | 'failed' | 'ended' | 'missing';
+
+type RunWithConnection = SyncRun & { connection: Connection };
+
+export interface PlannedTask {
+  accountId: string;
+  region: string;
+  resourceType: string;
+}
+
+/** The region account-scoped types (S3) are listed from: the home region when the connection covers it. */
+export function listingRegion(regions: string[], home: string): string {
+  return regions.includes(home) || regions.length === 0 ? home : regions[0];
+}
+
+/** One task per (account, region, type); account-scoped types once per account. */
+export function planTasks(accounts: string[], regions: string[], types: string[], home: string): PlannedTask[] {
+  const out: PlannedTask[] = [];
+  for (const accountId of accounts) {
+    for (const resourceType of types) {
+      const scoped = getResourceType(resourceType).listScope === 'account';
+      for (const region of scoped ? [listingRegion(regions, home)] : regions) out.push({ accountId, region, resourceType });
+    }
+  }
+  return out;
+}
+
+/** Plans a run: discovers accounts, creates its tasks and enqueues them. Safe to run again. */
+@Injectable()
+export class SyncPlannerService {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JobQueueService) private readonly jobs: JobQueueService,
+    @Inject(AwsCredentialsService) private readonly credentials: AwsCredentialsService,
+    @Inject(AccountRepository) private readonly accounts: AccountRepository,
+    @Inject(ResourceIngestRepository) private readonly ingest: ResourceIngestRepository,
+    @Inject(RunCompletion) private readonly completion: RunCompletion,
+    @Inject(SyncFinisherService) private readonly finisher: SyncFinisherService,
+  ) {}
+
+  /** Throws (for BullMQ to retry) only on a transient discovery error with tries left. */
+  async plan(job: { tenantId: string; runId: string }, attempt: Attempt): Promise<PlanOutcome> {
+    const run = await this.prisma.syncRun.findFirst({ where: { id: job.runId, tenantId: job.tenantId }, include: { connection: true } });
+    if (!run) return 'missing';
+    if (run.status === 'running') return this.resume(run);
+    if (run.status !== 'queued') return 'ended';
+    let discovered: { accountIds: string[]; apiCalls: number };
+    try {
+      discovered = await this.discover(run);
+    } catch (err) {
+      const aws = err instanceof AwsCallError ? err : null;
+      if ((!aws || aws.transient) && attempt.number < attempt.max) throw err;
+      await this.finisher.fail(run, toTaskError(aws, err));
+      return 'failed';
+    }
+    return this.createTasks(run, discovered);
+  }
+
+  /** Fails a run whose planning job BullMQ gave up on (e.g. stalled too often). */
+  async abandon(job: { tenantId: string; runId: string }, message: string): Promise<void> {
+    const run = await this.prisma.syncRun.findFirst({ where: { id: job.runId, tenantId: job.tenantId } });
+    if (run?.status === 'queued') await this.finisher.fail(run, { kind: 'internal', code: null, message });
+  }
+
+  /** Accounts to sync now. Organization mode: every ListAccounts page, then ACTIVE ones only. */
+  private async discover(run: RunWithConnection): Promise<{ accountIds: string[]; apiCalls: number }> {
+    const c = run.connection;
+    if (c.mode === 'account') {
+      await this.accounts.upsertMany(run.tenantId, c.id, [{ accountId: c.accountId, name: null, email: null, status: 'active' }]);
+      return { accountIds: [c.accountId], apiCalls: 0 };
+    }
+    const creds = this.credentials.forAccount({ tenantId: run.tenantId, connectionId: c.id, accountId: c.accountId, roleName: c.roleName, runId: run.id });
+    const listing = await listOrganizationAccounts(this.config, creds, { accountId: c.accountId });
+    const sightings: AccountSighting[] = listing.accounts.map((a) => ({
+      accountId: a.id,
+      name: a.name,
+      email: a.email,
+      status: a.status === 'ACTIVE' ? 'active' : 'suspended',
+    }));
+    await this.accounts.upsertMany(run.tenantId, c.id, sightings);
+    // The listing is complete here (a failed page throws), so a missing account really left.
+    const left = await this.accounts.markLeft(run.tenantId, c.id, listing.accounts.map((a) => a.id));
+    for (const accountId of left) {
+      await this.ingest.deleteAccountResources({ tenantId: run.tenantId, connectionId: c.id, accountId, runId: run.id });
+    }
+    return { accountIds: sightings.filter((s) => s.status === 'active').map((s) => s.accountId), apiCalls: listing.apiCalls };
+  }
+
+  private async createTasks(run: RunWithConnection, discovered: { accountIds: string[]; apiCalls: number }): Promise<PlanOutcome> {
+    const c = run.connection;
+    const types = (c.resourceTypes.length ? c.resourceTypes : SUPPORTED_RESOURCE_TYPES).filter(isSupportedResourceType);
+    const planned = planTasks(discovered.accountIds, c.regions, types, this.config.AWS_REGION);
+    const started = await this.prisma.$transaction(async (tx) => {
+      const moved = await tx.syncRun.updateMany({
+        where: { id: run.id, tenantId: run.tenantId, status: 'queued' },
+        data: { status: 'running', startedAt: new Date(), tasksTotal: planned.length, apiCalls: { increment: discovered.apiCalls } },
+      });
+      if (moved.count !== 1) return false;
+      await tx.syncTask.createMany({ data: planned.map((t) => ({ ...t, tenantId: run.tenantId, runId: run.id })), skipDuplicates: true });
+      return true;
+    });
+    if (!started) return 'ended';
+    await this.enqueueOpenTasks(run);
+    if (planned.length === 0) await this.completion.enqueueFinish(run.tenantId, run.id);
+    return 'planned';
+  }
+
+  /** A planned run whose planning job ran again (crash after commit): enqueue what has not ended. */
+  private async resume(run: RunWithConnection): Promise<PlanOutcome> {
+    await this.enqueueOpenTasks(run);
+    await this.completion.check(run.tenantId, run.id);
+    return 'resumed';
+  }
+
+  private async enqueueOpenTasks(run: SyncRun): Promise<void> {
+    const open = await this.prisma.syncTask.findMany({
+      where: { runId: run.id, tenantId: run.tenantId, status: { in: ['pending', 'running'] } },
+      select: { id: true },
+    });
+    await this.jobs.enqueueBulk(
+      'sync.task',
+      open.map((t) => ({ data: { tenantId: run.tenantId, runId: run.id, taskId: t.id }, opts: taskJobOptions(this.config, t.id) })),
+    );
+  }
+}

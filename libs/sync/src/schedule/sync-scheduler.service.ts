@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@tally/config';
+import { JobQueueService } from '@tally/jobs';
+import { runJobOptions } from '../runs/sync-jobs';
+import { RunCompletion } from '../runs/run-completion';
+import { SchedulerRepository } from './scheduler.repository';
+
+export interface TickResult {
+  claimed: number;
+  started: number;
+  repaired: number;
+}
+
+const BATCH = 1000;
+/** Bound on one tick's work, so a huge backlog is spread over ticks instead of blocking one. */
+const MAX_BATCHES = 50;
+const REPAIR_AFTER_SECONDS = 120;
+
+/** One scheduler tick: claim due connections in batches, create their runs, enqueue them in bulk. */
+@Injectable()
+export class SyncSchedulerService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SchedulerRepository) private readonly repo: SchedulerRepository,
+    @Inject(JobQueueService) private readonly jobs: JobQueueService,
+    @Inject(RunCompletion) private readonly completion: RunCompletion,
+  ) {}
+
+  /** Safe on any number of replicas at once (SKIP LOCKED); returns what it did. */
+  async tick(batchSize = BATCH): Promise<TickResult> {
+    const result: TickResult = { claimed: 0, started: 0, repaired: 0 };
+    for (let i = 0; i < MAX_BATCHES; i++) {
+      const { claimed, runs } = await this.repo.claimDue(batchSize);
+      result.claimed += claimed;
+      result.started += runs.length;
+      await this.enqueueRuns(runs);
+      if (claimed < batchSize) break;
+    }
+    result.repaired = await this.repair();
+    return result;
+  }
+
+  /** Re-enqueues runs whose job was lost (a crash between commit and enqueue); job ids make it a no-op otherwise. */
+  private async repair(): Promise<number> {
+    const queued = await this.repo.stuckQueued(REPAIR_AFTER_SECONDS, BATCH);
+    await this.enqueueRuns(queued);
+    const finishing = await this.repo.stuckFinishing(REPAIR_AFTER_SECONDS, BATCH);
+    for (const r of finishing) await this.completion.enqueueFinish(r.tenantId, r.runId);
+    return queued.length + finishing.length;
+  }
+
+  private enqueueRuns(runs: { runId: string; tenantId: string }[]) {
+    return this.jobs.enqueueBulk(
+      'sync.run',
+      runs.map((r) => ({ data: { tenantId: r.tenantId, runId: r.runId }, opts: runJobOptions(this.config, r.runId) })),
+    );
+  }
+}

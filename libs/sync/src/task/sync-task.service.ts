@@ -1,0 +1,229 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AwsCallError,
+  AwsCredentialsService,
+  classifyAwsError,
+  CloudControlCollector,
+  getResourceType,
+  isSupportedResourceType,
+} from '@tally/aws';
+import { PrismaService, type PrismaClient } from '@tally/db';
+import { metrics } from '@tally/metrics';
+import { ResourceIngestRepository } from '../ingest/resource-ingest.repository';
+import { RunCompletion } from '../runs/run-completion';
+import { SyncTaskRepository, type TaskEndStatus, type TaskError } from './sync-task.repository';
+
+/** What one execution of a task job did. `retry`: the error was thrown back to BullMQ to try again. */
+export type TaskExecution = TaskEndStatus | 'already-ended' | 'missing' | 'busy';
+
+/** A held concurrency slot. */
+export interface Slot {
+  release(): Promise<void>;
+}
+
+/** Hooks the worker provides: a per (account, region) slot; null = none free now (execute returns 'busy'). */
+export interface ExecuteHooks {
+  slot?(accountId: string, region: string, holder: string): Promise<Slot | null>;
+}
+
+export interface TaskJob {
+  tenantId: string;
+  runId: string;
+  taskId: string;
+}
+
+/** Which try this is, so the last one ends the task as failed instead of asking for another. */
+export interface Attempt {
+  number: number;
+  max: number;
+}
+
+type LoadedTask = NonNullable<Awaited<ReturnType<SyncTaskService['load']>>>;
+
+class AlreadyEnded extends Error {}
+
+/** Collects one (account, region, type) task: list, ingest page by page, sweep, end. */
+@Injectable()
+export class SyncTaskService {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(AwsCredentialsService) private readonly credentials: AwsCredentialsService,
+    @Inject(ResourceIngestRepository) private readonly ingest: ResourceIngestRepository,
+    @Inject(SyncTaskRepository) private readonly tasks: SyncTaskRepository,
+    @Inject(RunCompletion) private readonly completion: RunCompletion,
+    @Inject(CloudControlCollector) private readonly collector: CloudControlCollector,
+  ) {}
+
+  /** Runs one attempt. Throws (for BullMQ to retry) only on a transient error with tries left. */
+  async execute(job: TaskJob, attempt: Attempt, hooks: ExecuteHooks = {}): Promise<TaskExecution> {
+    const task = await this.load(job);
+    if (!task) return 'missing';
+    if (!['pending', 'running'].includes(task.status) || !['queued', 'running'].includes(task.run.status)) {
+      await this.completion.check(job.tenantId, task.runId);
+      return 'already-ended';
+    }
+    if (!isSupportedResourceType(task.resourceType)) return this.end(task, 'skipped', { error: unknownType(task.resourceType) });
+    const slot = hooks.slot ? await hooks.slot(task.accountId, task.region, task.id) : null;
+    if (hooks.slot && !slot) return 'busy';
+    try {
+      return await this.collect(task, attempt);
+    } finally {
+      await slot?.release();
+    }
+  }
+
+  /** Ends a task whose job BullMQ gave up on outside `execute` (e.g. stalled too often). */
+  async abandon(job: TaskJob, message: string): Promise<TaskExecution> {
+    const task = await this.load(job);
+    if (!task) return 'missing';
+    return this.end(task, 'failed', { error: { kind: 'internal', code: null, message } });
+  }
+
+  private async collect(task: LoadedTask, attempt: Attempt): Promise<TaskExecution> {
+    const job = { tenantId: task.tenantId };
+    const since = await this.tasks.start(job.tenantId, task.id);
+    if (!since) {
+      await this.completion.check(job.tenantId, task.runId);
+      return 'already-ended';
+    }
+    const stats = { apiCalls: 0 };
+    let counted = 0;
+    const counts = { ingested: 0, created: 0, updated: 0 };
+    try {
+      for await (const page of this.collector.collect(this.target(task, stats))) {
+        counted += page.apiCalls;
+        const c = await this.ingest.upsertPage(this.scope(task, page.apiCalls), page.resources);
+        counts.ingested += c.seen;
+        counts.created += c.created;
+        counts.updated += c.updated;
+      }
+    } catch (err) {
+      await this.tasks.addApiCalls(job.tenantId, task.id, stats.apiCalls - counted);
+      return this.failed(task, err, attempt);
+    }
+    await this.tasks.addApiCalls(job.tenantId, task.id, stats.apiCalls - counted);
+    metrics.resources(task.resourceType, counts);
+    return this.succeed(task, since);
+  }
+
+  /** The task with what it needs from its run and connection, tenant-scoped. */
+  private load(job: TaskJob) {
+    return this.prisma.syncTask.findFirst({
+      where: { id: job.taskId, tenantId: job.tenantId, runId: job.runId },
+      include: {
+        run: {
+          select: {
+            status: true,
+            connection: { select: { id: true, roleName: true, regions: true } },
+          },
+        },
+      },
+    });
+  }
+
+  private target(task: LoadedTask, stats: { apiCalls: number }) {
+    const c = task.run.connection;
+    const assume = { tenantId: task.tenantId, connectionId: c.id, accountId: task.accountId, roleName: c.roleName, runId: task.runId };
+    return {
+      def: getResourceType(task.resourceType),
+      accountId: task.accountId,
+      region: task.region,
+      credentials: this.credentials.forAccount(assume),
+      credentialsKey: `${task.tenantId}/${c.id}/${task.accountId}/${c.roleName}`,
+      probeRegions: c.regions,
+      stats,
+    };
+  }
+
+  private scope(task: LoadedTask, apiCalls: number) {
+    return {
+      tenantId: task.tenantId,
+      connectionId: task.run.connection.id,
+      accountId: task.accountId,
+      type: task.resourceType,
+      runId: task.runId,
+      taskId: task.id,
+      apiCalls,
+    };
+  }
+
+  /** The listing was complete: sweep what it did not see and end the task, in one transaction. */
+  private async succeed(task: LoadedTask, since: Date): Promise<TaskExecution> {
+    const accountScoped = getResourceType(task.resourceType).listScope === 'account';
+    try {
+      const progress = await this.prisma.$transaction(async (tx) => {
+        const deleted = await this.ingest.sweep(
+          {
+            tenantId: task.tenantId,
+            connectionId: task.run.connection.id,
+            accountId: task.accountId,
+            type: task.resourceType,
+            region: accountScoped ? null : task.region,
+            runId: task.runId,
+            since,
+          },
+          tx,
+        );
+        metrics.resources(task.resourceType, { deleted });
+        const p = await this.tasks.end(tx, { tenantId: task.tenantId, taskId: task.id }, 'succeeded', { deleted });
+        if (!p) throw new AlreadyEnded();
+        return p;
+      });
+      metrics.taskFinished('succeeded');
+      await this.completion.afterTaskEnded(task.tenantId, progress);
+      return 'succeeded';
+    } catch (err) {
+      if (!(err instanceof AlreadyEnded)) throw err;
+      await this.completion.check(task.tenantId, task.runId);
+      return 'already-ended';
+    }
+  }
+
+  /** Classifies a failed listing: unsupported / denied end at once, transient ones retry while tries remain. */
+  private async failed(task: LoadedTask, err: unknown, attempt: Attempt): Promise<TaskExecution> {
+    const aws = err instanceof AwsCallError ? err : isAwsLike(err) ? classifyAwsError(err) : null;
+    if (aws?.reason === 'unsupported') {
+      return this.end(task, 'unsupported', {
+        error: { kind: 'internal', code: aws.awsCode ?? 'UnsupportedActionException', message: `${task.resourceType} is not supported by Cloud Control in ${task.region}` },
+      });
+    }
+    const error = toTaskError(aws, err);
+    if (aws?.reason === 'access_denied') return this.end(task, 'denied', { error });
+    const retryable = !aws || aws.kind !== 'customer';
+    if (retryable && attempt.number < attempt.max) {
+      await this.tasks.attemptFailed(task.tenantId, task.id, error);
+      if (aws?.reason === 'throttled') metrics.taskFinished('throttled-retry');
+      throw err;
+    }
+    return this.end(task, 'failed', { error });
+  }
+
+  private async end(task: LoadedTask, status: TaskEndStatus, outcome: { error?: TaskError | null }): Promise<TaskExecution> {
+    const progress = await this.tasks.end(this.prisma, { tenantId: task.tenantId, taskId: task.id }, status, outcome);
+    if (!progress) {
+      await this.completion.check(task.tenantId, task.runId);
+      return 'already-ended';
+    }
+    metrics.taskFinished(status);
+    await this.completion.afterTaskEnded(task.tenantId, progress);
+    return status;
+  }
+}
+
+function isAwsLike(err: unknown): boolean {
+  return !!err && typeof err === 'object' && '$metadata' in err;
+}
+
+function unknownType(type: string): TaskError {
+  return { kind: 'internal', code: null, message: `Tally does not collect ${type}` };
+}
+
+/** The error as stored on the task: classified AWS errors keep their code and remediation. */
+export function toTaskError(aws: AwsCallError | null, err: unknown): TaskError {
+  if (aws) {
+    const message = aws.remediation ? `${aws.message}. ${aws.remediation}` : aws.message;
+    return { kind: aws.kind, code: aws.awsCode ?? aws.reason, message: message.slice(0, 2000) };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'internal', code: null, message: `Internal error: ${message}`.slice(0, 2000) };
+}
