@@ -2,6 +2,7 @@
 // (EC2, RDS: no GetResource) with no latency and no throttling, sampled from /proc.
 import { accountIds, BENCH_REGIONS } from './support/dataset';
 import { startOrgSync } from './support/org-sync';
+import { analyzeNote } from './support/autoanalyze';
 import { envInt, int, progress, type BenchResult } from './support/report';
 
 const TARGET_MB = 300;
@@ -9,7 +10,7 @@ const TYPES = ['AWS::EC2::Instance', 'AWS::RDS::DBInstance'];
 
 export async function memoryBench(): Promise<BenchResult> {
   const started = Date.now();
-  const total = envInt('BENCH_MEMORY_RESOURCES', 300_000);
+  const total = envInt('BENCH_MEMORY_RESOURCES', 200_000);
   const accounts = accountIds(envInt('BENCH_MEMORY_ACCOUNTS', 20), 500_000_000_000);
   const perCell = Math.ceil(total / (accounts.length * BENCH_REGIONS.length * TYPES.length));
   const scenario = {
@@ -22,6 +23,19 @@ export async function memoryBench(): Promise<BenchResult> {
   try {
     const idle = h.worker.memory();
     const samples: { seen: number; rssMb: number; t: number }[] = [];
+    // The worker's own view (prom-client default metrics): how much of the RSS is V8 heap.
+    const heap = { used: 0, total: 0, external: 0 };
+    const scrape = setInterval(() => {
+      fetch(h.worker.metricsUrl)
+        .then((r) => r.text())
+        .then((text) => {
+          const v = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 0) / 2 ** 20;
+          heap.used = Math.max(heap.used, v('nodejs_heap_size_used_bytes'));
+          heap.total = Math.max(heap.total, v('nodejs_heap_size_total_bytes'));
+          heap.external = Math.max(heap.external, v('nodejs_external_memory_bytes'));
+        })
+        .catch(() => undefined);
+    }, 1000);
     const t0 = performance.now();
     const run0 = await h.requestRun();
     let lastSample = 0;
@@ -38,6 +52,7 @@ export async function memoryBench(): Promise<BenchResult> {
       },
       500,
     );
+    clearInterval(scrape);
     const seconds = (performance.now() - t0) / 1000;
     const peak = h.worker.memory().hwmMb;
     const live = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, deletedAt: null } });
@@ -65,6 +80,8 @@ export async function memoryBench(): Promise<BenchResult> {
         },
       ],
       notes: [
+        analyzeNote(h.analyze),
+        `Worker's V8 during the run (its /metrics, every 1 s): heap used at most ${heap.used.toFixed(0)} MB, heap size at most ${heap.total.toFixed(0)} MB, external at most ${heap.external.toFixed(0)} MB; RSS before the run (booted, idle) ${idle.rssMb.toFixed(0)} MB.`,
         `RSS as the run progressed: ${curve}; throughput ${int(truth.summary.total / seconds)} resources/s end to end (sandbox + worker + Postgres on the same 2 cores).`,
         total < 1_000_000 ? `Run at ${int(truth.summary.total)} rather than 1,000,000 to fit the time budget (BENCH_MEMORY_RESOURCES=1000000 runs the full size): memory does not depend on the inventory size when the curve above is flat, since a task holds one page at a time.` : 'Run at the full 1,000,000.',
       ],

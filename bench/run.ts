@@ -1,6 +1,7 @@
 // `npm run bench [-- <name> …]`: runs the benchmarks (all by default), prints one table, and merges
 // the results into bench/results/latest.json, from which BENCHMARKS.md is rendered.
 import 'reflect-metadata';
+import { loadavg } from 'node:os';
 import { apiBench } from './api.bench';
 import { ingestBench } from './ingest.bench';
 import { memoryBench } from './memory.bench';
@@ -36,8 +37,12 @@ async function main(): Promise<void> {
     ctx.pending.delete(name);
     progress('bench', `— ${name} —`);
     const started = Date.now();
+    const load0 = loadavg()[0];
     try {
-      results.push(await BENCHES[name](ctx));
+      const result = await BENCHES[name](ctx);
+      // The machine is shared: say how busy it was around this benchmark.
+      result.notes.push(`1-minute load average on the ${machine.cores} cores: ${load0.toFixed(1)} when it started, ${loadavg()[0].toFixed(1)} when it ended.`);
+      results.push(result);
     } catch (err) {
       const e = err as Error;
       progress(name, `FAILED: ${e.stack ?? e.message}`);

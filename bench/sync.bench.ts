@@ -4,6 +4,7 @@
 import { propertiesHash } from '@tally/sync';
 import { accountIds, ALL_TYPES, BENCH_REGIONS } from './support/dataset';
 import { startOrgSync } from './support/org-sync';
+import { analyzeNote } from './support/autoanalyze';
 import { envInt, int, progress, type BenchResult } from './support/report';
 
 /** CloudControlCollector's GetResource calls in flight per listing (its default). */
@@ -77,6 +78,9 @@ export async function syncBench(): Promise<BenchResult> {
     const latencyBound = (ok.length * L) / inFlight;
     const arBound = Math.max(0, ...[...perAccountRegion.values()].map((n) => (n * L) / (perAR * GET_CONCURRENCY)));
     const bound = Math.max(throttleBound, latencyBound, arBound);
+    // With W tasks at once, at most W buckets are fed at a time (S3 tasks can feed a few: approximate).
+    const feeding = Math.min(W, buckets.size);
+    const concurrencyBound = Math.max(0, ok.length - buckets.size * burst) / (feeding * rate);
     const ratio = bound / measured;
     const [worstKey, worstCalls] = [...buckets.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
     const worstSpan = span(ok.filter((c) => `${c.accountId}|${c.region}|${c.service}` === worstKey));
@@ -97,7 +101,15 @@ export async function syncBench(): Promise<BenchResult> {
     }
     const extra = inventory.size - (truth.resources.length - missing);
     const lost = missing + changed + Math.max(0, extra);
-    const tasks = await h.env.prisma.syncTask.aggregate({ where: { runId: run.id }, _sum: { attempts: true }, _count: true, _max: { durationMs: true } });
+    const tasks = await h.env.prisma.syncTask.aggregate({
+      where: { runId: run.id },
+      _sum: { attempts: true },
+      _count: true,
+      _max: { durationMs: true, finishedAt: true },
+      _min: { startedAt: true },
+    });
+    const at = (d: Date | null | undefined) => (d ? ((d.getTime() - run.createdAt.getTime()) / 1000).toFixed(1) : '?');
+    const timeline = `run created → planned (started) ${at(run.startedAt)} s → first task started ${at(tasks._min.startedAt)} s → last task ended ${at(tasks._max.finishedAt)} s → run finished ${at(run.finishedAt)} s`;
     const total = truth.resources.length;
     const pass = ratio >= 0.9 && lost === 0 && run.status === 'succeeded';
     return {
@@ -115,7 +127,10 @@ export async function syncBench(): Promise<BenchResult> {
         { name: 'sync: AWS calls per resource', measured: `${(calls.length / total).toFixed(3)} (all ${int(calls.length)} calls) / ${(ok.length / total).toFixed(3)} (necessary)`, bound: '—', ratio: null, target: 'report', pass: null },
       ],
       notes: [
+        analyzeNote(h.analyze),
         `Calls: ${int(calls.length)} in all (${int(ok.length)} successful Cloud Control/Organizations, ${int(throttled.length)} throttled, ${otherErrors} other errors, ${int(calls.length - limited.length)} STS)${complete ? '' : ' — the call log (100,000 records) overflowed: counts are partial'}; run.apiCalls = ${int(run.apiCalls)}; ${tasks._count} tasks, ${tasks._sum.attempts ?? 0} attempts, slowest task ${((tasks._max.durationMs ?? 0) / 1000).toFixed(1)} s.`,
+        `Timeline: ${timeline}.`,
+        `Limits the worker's own configuration adds: with ${W} tasks at once (${perAR} per account-region), at most ${feeding} of the ${buckets.size} buckets can be fed at a time, so the calls need at least (${int(ok.length)} − ${buckets.size} × ${burst}) / (${feeding} × ${rate}/s) = ${concurrencyBound.toFixed(1)} s (approximate: an S3 task's GetResource calls go to several regions); measured / that = ${(measured / concurrencyBound).toFixed(2)}. Achieved ${(ok.length / measured).toFixed(0)} successful calls/s against ${buckets.size} × ${rate} = ${buckets.size * rate}/s the throttle allows.`,
         `Busiest bucket ${worstKey}: ${worstCalls} successful calls → bound ${Math.max(0, (worstCalls - burst) / rate).toFixed(1)} s; its calls actually spanned ${worstSpan.toFixed(1)} s.`,
         `CPU during the run: worker ${cpu.worker.toFixed(1)} s (${((cpu.worker / measured) * 100).toFixed(0)} % of one core), sandbox ${cpu.sandbox.toFixed(1)} s (${((cpu.sandbox / measured) * 100).toFixed(0)} %), over ${measured.toFixed(1)} s of wall time.`,
       ],

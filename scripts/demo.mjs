@@ -163,12 +163,12 @@ function createDatabaseAndMigrate() {
 }
 
 async function demoData() {
-  const truth = await sandbox('GET', '/_sandbox/organization').catch(() => null);
+  const { scenario } = await sandbox('GET', '/_sandbox/scenario');
   const tenants = await api('GET', '/v1/tenants?limit=100');
   const tenant = tenants.items.find((t) => t.name === 'Demo Corp') ?? (await api('POST', '/v1/tenants', { name: 'Demo Corp' }));
   const conns = await api('GET', `/v1/tenants/${tenant.id}/connections?limit=100`);
-  const managementAccountId = truth?.managementAccountId ?? '111111111111';
-  const regions = truth?.regions ?? ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+  const managementAccountId = scenario.organization.managementAccountId;
+  const regions = scenario.regions;
   let connection = conns.items.find((c) => c.name === 'demo-organization');
   if (!connection) {
     connection = await api('POST', `/v1/tenants/${tenant.id}/connections`, {
@@ -180,7 +180,7 @@ async function demoData() {
     });
   }
   const template = await api('GET', `/v1/tenants/${tenant.id}/connections/${connection.id}/cloudformation`);
-  await sandbox('POST', '/_sandbox/stacks', { accountId: managementAccountId, stackName: 'tally', templateBody: template, parameters: {} });
+  await sandbox('POST', '/_sandbox/stacks', { accountId: managementAccountId, stackName: 'tally', templateBody: template, parameters: { OrganizationalUnitIds: 'r-demo' } });
   say(`deployed Tally's CloudFormation stack into sandbox account ${managementAccountId} (StackSet to the member accounts)`);
   const verified = await api('POST', `/v1/tenants/${tenant.id}/connections/${connection.id}/verify`);
   say(`verification: ${verified.status}`);

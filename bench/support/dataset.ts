@@ -76,8 +76,8 @@ export function* pageSizes(seed: string, cell: CellRef, count: number, maxPage: 
 }
 
 /** The cell's resources, page by page. */
-export function* pagesOf(seed: string, cell: CellRef, count: number, maxPage: number): Generator<NormalizedResource[]> {
-  let index = 0;
+export function* pagesOf(seed: string, cell: CellRef, count: number, maxPage: number, start = 0): Generator<NormalizedResource[]> {
+  let index = start;
   for (const size of pageSizes(seed, cell, count, maxPage)) {
     const page: NormalizedResource[] = [];
     for (let i = 0; i < size; i++) page.push(generateResource(seed, cell, index++));

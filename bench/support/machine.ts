@@ -23,7 +23,7 @@ export async function describeMachine(): Promise<Machine> {
   let postgres = '?';
   let postgresSettings = '';
   try {
-    postgres = (await client.query<{ v: string }>('SHOW server_version')).rows[0].v;
+    postgres = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
     const s = await client.query<{ name: string; setting: string; unit: string | null }>(
       `SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers','work_mem','max_wal_size','synchronous_commit','effective_cache_size') ORDER BY name`,
     );

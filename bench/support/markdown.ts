@@ -55,7 +55,8 @@ function render(all: Stored[], thisRun: string[], seconds: number): string {
     if (r.error) lines.push(`**Error:** ${r.error}`, '');
     for (const s of r.setup) lines.push(`- ${s}`);
     if (r.setup.length) lines.push('');
-    for (const n of r.notes) lines.push(n.includes('\n') ? n : `- ${n}`, '');
+    for (const n of r.notes) lines.push(...(n.includes('\n') ? ['', n, ''] : [`- ${n}`]));
+    lines.push('');
   }
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

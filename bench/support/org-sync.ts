@@ -7,6 +7,7 @@ import { createConnection, createTenant } from '@tally/testing';
 import { createBenchEnvironment, type BenchEnvironment } from './environment';
 import { onboard, publishKeys, startIssuer, startSandboxProcess, startWorkerProcess, ROLE, type ChildHandle, type Issuer, type SandboxProcess } from './stack';
 import { progress } from './report';
+import { startAutoAnalyze, type AutoAnalyze } from './autoanalyze';
 
 export interface OrgSyncOptions {
   name: string;
@@ -21,9 +22,10 @@ export interface OrgSync {
   env: BenchEnvironment;
   issuer: Issuer;
   sandbox: SandboxProcess;
-  worker: ChildHandle;
+  worker: ChildHandle & { metricsUrl: string };
   tenantId: string;
   connectionId: string;
+  analyze: AutoAnalyze;
   requestRun(): Promise<SyncRun>;
   /** Polls the run until it ends; `onPoll` sees it every `everyMs`. */
   waitForRun(runId: string, timeoutMs: number, onPoll?: (run: SyncRun) => void, everyMs?: number): Promise<SyncRun>;
@@ -34,9 +36,11 @@ export async function startOrgSync(o: OrgSyncOptions): Promise<OrgSync> {
   const issuer = await startIssuer();
   let env: BenchEnvironment | undefined;
   let sandbox: SandboxProcess | undefined;
-  let worker: ChildHandle | undefined;
+  let worker: (ChildHandle & { metricsUrl: string }) | undefined;
   let jobs: JobQueueService | undefined;
+  let analyze: AutoAnalyze | undefined;
   const close = async () => {
+    await analyze?.stop();
     await worker?.stop();
     await sandbox?.stop();
     await jobs?.onModuleDestroy();
@@ -45,6 +49,7 @@ export async function startOrgSync(o: OrgSyncOptions): Promise<OrgSync> {
   };
   try {
     env = await createBenchEnvironment(o.name, { OIDC_ISSUER_URL: issuer.url, ...o.workerEnv });
+    analyze = await startAutoAnalyze(env.db.url);
     await publishKeys(issuer, env);
     const tenant = await createTenant(env.prisma, { name: `bench-${o.name}` });
     const connection = await createConnection(env.prisma, tenant.id, {
@@ -69,6 +74,7 @@ export async function startOrgSync(o: OrgSyncOptions): Promise<OrgSync> {
       issuer,
       sandbox,
       worker,
+      analyze,
       tenantId: tenant.id,
       connectionId: connection.id,
       requestRun: () => runs.requestRun(tenant.id, connection.id, 'manual'),

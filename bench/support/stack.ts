@@ -184,13 +184,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** The built worker (`apps/worker/src/main.js`) joined to the benchmark's database and Redis prefix. */
-export async function startWorkerProcess(env: BenchEnvironment, extra: Record<string, string> = {}): Promise<ChildHandle> {
+export async function startWorkerProcess(env: BenchEnvironment, extra: Record<string, string> = {}): Promise<ChildHandle & { metricsUrl: string }> {
   const port = await freePort();
   const h = spawnNode('worker', 'apps/worker/src/main.js', env.childEnv({ WORKER_METRICS_PORT: String(port), ...extra }));
   for (let i = 0; i < 300; i++) {
     if (h.child.exitCode !== null) throw new Error(`worker exited (${h.child.exitCode}); log: ${h.logFile}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return h;
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return { ...h, metricsUrl: `http://127.0.0.1:${port}/metrics` };
     } catch {
       // not listening yet
     }

@@ -1,13 +1,11 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { loadConfigOrExit, redactedConfig } from '@tally/config';
+import { loadConfigOrExit } from '@tally/config';
 import { createApiApp } from './app';
 import { serveApi, withoutNestSignalHandlers } from './serve';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await withoutNestSignalHandlers(() => createApiApp(config));
-  new Logger('api').log({ component: 'api', config: redactedConfig(config) }, 'starting api');
   await serveApi(app, config);
 }
 

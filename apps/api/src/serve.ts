@@ -25,6 +25,7 @@ export async function withoutNestSignalHandlers<T>(build: () => Promise<T>): Pro
 /** One start-up line per component with its (redacted) configuration. */
 function logComponents(logger: Logger, config: AppConfig, port: number): void {
   const c = redactedConfig(config);
+  logger.log({ component: 'api', config: c }, 'api configuration');
   logger.log({ component: 'http', port, shutdownDelayMs: c.SHUTDOWN_DELAY_MS, shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS, rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE }, 'http listener ready');
   logger.log({ component: 'postgres', url: c.DATABASE_URL }, 'postgres configured');
   logger.log({ component: 'redis', url: c.REDIS_URL, prefix: c.REDIS_PREFIX }, 'redis configured');

@@ -28,7 +28,7 @@ describe('cli (as a child process)', () => {
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
       child.on('error', reject);
       const started = Date.now();
       child.on('close', (code) => {
@@ -52,9 +52,11 @@ describe('cli (as a child process)', () => {
   });
 
   after(async () => {
-    const queue = new Queue(QUEUES.sync, { connection: createRedis(env.config), prefix: queuePrefix(env.config) });
+    const redis = createRedis(env.config);
+    const queue = new Queue(QUEUES.sync, { connection: redis, prefix: queuePrefix(env.config) });
     await queue.obliterate({ force: true });
     await queue.close();
+    redis.disconnect(); // a shared connection is not closed by queue.close()
     await env.close();
   });
 
@@ -174,7 +176,7 @@ describe('cli (as a child process)', () => {
 
     // Play the worker's part in the database while the CLI follows.
     let run = null;
-    for (let i = 0; i < 100 && !run; i++) {
+    for (let i = 0; i < 600 && !run; i++) {
       run = await env.prisma.syncRun.findFirst({ where: { connectionId: conn.id } });
       if (!run) await sleep(100);
     }
@@ -213,9 +215,11 @@ describe('cli (as a child process)', () => {
     assert.equal(t.code, 4, t.stderr);
     assert.match(t.stdout, /gave up following after 1 s; run \S+ is still queued/);
     // The run request reached the queue, keyed by the run id.
-    const queue = new Queue(QUEUES.sync, { connection: createRedis(env.config), prefix: queuePrefix(env.config) });
+    const redis = createRedis(env.config);
+    const queue = new Queue(QUEUES.sync, { connection: redis, prefix: queuePrefix(env.config) });
     const job = await queue.getJob(`run-${run.id}`);
     await queue.close();
+    redis.disconnect();
     assert.deepEqual(job?.data, { tenantId: tenant.id, runId: run.id });
   });
 

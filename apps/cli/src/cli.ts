@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TallyError } from '@tally/common';
 import type { AppConfig } from '@tally/config';
-import { EXIT, UsageError, type CliCommand, type CliOutput } from './cli.command';
+import { EXIT, UsageError, withTimeout, type CliCommand, type CliOutput } from './cli.command';
 import { apiKeysCreate, apiKeysRevoke } from './commands/api-keys.command';
 import { connectionsList, connectionsVerify } from './commands/connections.command';
 import { queues } from './commands/queues.command';
@@ -87,7 +87,8 @@ export async function runCli(argv: string[], io: CliOutput, loadConfig: () => Ap
     io.err(describeError(err));
     return EXIT.failed;
   } finally {
-    await ctx.close().catch(() => undefined);
+    // A pool that will not close must not keep the operator waiting: the work is done.
+    await withTimeout(ctx.close(), 5000, 'closing connections').catch(() => undefined);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@tally/config';
@@ -27,9 +27,9 @@ export interface StartWorkerOptions extends WorkerOptions {
  */
 export async function startWorker(config: AppConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options), { bufferLogs: true });
-  const logger = app.get(Logger);
-  app.useLogger(logger);
+  app.useLogger(app.get(Logger));
   await app.init();
+  const logger = new NestLogger('worker');
   let closing: Promise<void> | undefined;
   const health = async () => ({
     status: closing ? 503 : 200,
@@ -64,7 +64,7 @@ export async function startWorker(config: AppConfig, options: StartWorkerOptions
 }
 
 /** One start-up line per component with its configuration (no secrets in any of it). */
-function logComponents(logger: Logger, config: AppConfig, http: Server, queues: string[]): void {
+function logComponents(logger: NestLogger, config: AppConfig, http: Server, queues: string[]): void {
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.WORKER_METRICS_PORT;
   logger.log({ component: 'http', port, paths: ['/healthz', '/readyz', '/metrics'] }, 'worker http listener ready');

@@ -117,7 +117,8 @@ export class Metrics {
       registers,
     });
     const sources = this.sources;
-    // Resolved at scrape time: the counter is registered last so a failure shows in the same scrape.
+    // Resolved lazily: the counter is created after the gauges that report into it. Metrics are
+    // collected in parallel, so a failed read shows in the next scrape.
     const errors = { inc: (labels: { source: string }) => this.scrapeErrors.inc(labels) };
     this.queueJobs = new Gauge({
       name: 'tally_queue_jobs',
@@ -133,20 +134,29 @@ export class Metrics {
         }
       },
     });
-    this.schedulerDue = new Gauge({ name: 'tally_scheduler_due_connections', help: 'Connections whose nextSyncAt has passed and that are not yet claimed.', registers });
-    const due = this.schedulerDue;
+    // The registry starts every collect in the same tick: both scheduler gauges share one query per scrape.
+    let lagRead: Promise<SchedulerLag> | undefined;
+    const readLag = (read: () => Promise<SchedulerLag>) =>
+      (lagRead ??= read()
+        .catch(() => {
+          errors.inc({ source: 'scheduler' });
+          return { lagSeconds: Number.NaN, due: Number.NaN };
+        })
+        .finally(() => (lagRead = undefined)));
+    this.schedulerDue = new Gauge({
+      name: 'tally_scheduler_due_connections',
+      help: 'Connections the scheduler may claim whose nextSyncAt has passed; read from PostgreSQL at scrape time.',
+      registers,
+      async collect() {
+        if (sources.schedulerLag) this.set((await readLag(sources.schedulerLag)).due);
+      },
+    });
     this.schedulerLagSeconds = new Gauge({
       name: 'tally_scheduler_lag_seconds',
       help: 'now - the oldest due nextSyncAt (0 when nothing is due); read from PostgreSQL at scrape time.',
       registers,
       async collect() {
-        if (!sources.schedulerLag) return;
-        const lag = await sources.schedulerLag().catch(() => {
-          errors.inc({ source: 'scheduler' });
-          return { lagSeconds: Number.NaN, due: Number.NaN };
-        });
-        this.set(lag.lagSeconds);
-        due.set(lag.due);
+        if (sources.schedulerLag) this.set((await readLag(sources.schedulerLag)).lagSeconds);
       },
     });
     this.scrapeErrors = new Counter({

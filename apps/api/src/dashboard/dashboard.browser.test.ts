@@ -34,9 +34,12 @@ describe('dashboard in a browser', { timeout: 90_000 }, () => {
   before(async () => {
     assertDashboardBuilt();
     stack = await startStack();
-    browser = await launchBrowser(stack.url);
-    demo = await onboardTenant(stack, 'Acme Corp', DEMO_ACCOUNT, 'acme-production');
-    other = await onboardTenant(stack, 'Globex', OTHER_ACCOUNT, 'globex-main');
+    const launching = launchBrowser(stack.url);
+    [demo, other] = await Promise.all([
+      onboardTenant(stack, 'Acme Corp', DEMO_ACCOUNT, 'acme-production'),
+      onboardTenant(stack, 'Globex', OTHER_ACCOUNT, 'globex-main'),
+    ]);
+    browser = await launching;
     context = browser.context;
     context.setDefaultTimeout(15_000);
     page = context.pages()[0] ?? (await context.newPage());
@@ -47,17 +50,8 @@ describe('dashboard in a browser', { timeout: 90_000 }, () => {
   });
 
   after(async () => {
-    const t0 = Date.now();
     await browser?.close();
-    const t1 = Date.now();
     await stack?.close();
-    if (process.env.DEBUG_CLOSE) {
-      console.error(`browser closed in ${t1 - t0} ms, stack in ${Date.now() - t1} ms`);
-      setTimeout(() => {
-        const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles();
-        console.error('active handles', handles.map((h) => h.constructor.name + ' ' + ((h as { _host?: string; remotePort?: number }).remotePort ?? '')));
-      }, 3000).unref();
-    }
   });
 
   it('turns a bad key away with a clear message', async () => {

@@ -23,6 +23,7 @@ export class SyncQueueWorker implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger('sync');
   /** Found by the worker's shutdown (it looks for a `worker` property). */
   worker?: Worker;
+  private connection?: ReturnType<typeof createRedis>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,8 +34,9 @@ export class SyncQueueWorker implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
+    this.connection = createRedis(this.config);
     const worker = new Worker(QUEUES.sync, (job: Job, token?: string) => this.process(job as SyncJob, token), {
-      connection: createRedis(this.config),
+      connection: this.connection,
       prefix: queuePrefix(this.config),
       concurrency: this.config.SYNC_CONCURRENCY,
       // A crashed worker's jobs come back after the lock lapses; a job may stall a few times
@@ -50,6 +52,8 @@ export class SyncQueueWorker implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
+    // BullMQ closes only the connections it duplicated, not the one it was given.
+    this.connection?.disconnect();
   }
 
   /** Dispatches one job by name. */

@@ -18,10 +18,10 @@ describe('sync under heavy throttling and 5% handler failures', () => {
         resources: {
           perAccountRegion: {
             'AWS::S3::Bucket': 6,
-            'AWS::ECS::Cluster': 10,
-            'AWS::EC2::Instance': 60,
-            'AWS::Lambda::Function': 30,
-            'AWS::RDS::DBInstance': 10,
+            'AWS::ECS::Cluster': 6,
+            'AWS::EC2::Instance': 40,
+            'AWS::Lambda::Function': 20,
+            'AWS::RDS::DBInstance': 8,
           },
         },
         paging: { maxPageSize: 10, emptyPageRate: 0.2 },

@@ -1,6 +1,7 @@
 import { CloudControlClient, GetResourceCommand, ListResourcesCommand } from '@aws-sdk/client-cloudcontrol';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AppConfig } from '@tally/config';
+import { instrumentAwsClient } from '@tally/metrics';
 import { awsClientDefaults } from '../credentials/aws-client-defaults';
 import { normalizeResource } from '../registry/registry';
 import type { NormalizedResource, ResourceModel, ResourceTypeDefinition } from '../registry/resource-type';
@@ -171,7 +172,7 @@ export class CloudControlCollector {
       this.clients.delete(oldestKey);
       oldest.destroy();
     }
-    client = new CloudControlClient({ ...awsClientDefaults(this.config, 'cloudcontrol', region), credentials: target.credentials });
+    client = instrumentAwsClient(new CloudControlClient({ ...awsClientDefaults(this.config, 'cloudcontrol', region), credentials: target.credentials }));
     this.clients.set(key, client);
     return client;
   }

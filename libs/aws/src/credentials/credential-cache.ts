@@ -1,3 +1,4 @@
+import { metrics } from '@tally/metrics';
 import type { SessionCredentials } from '../sts/web-identity';
 
 /** Refresh this long before Expiration: 5 minutes, or 20% of a shorter lifetime. */
@@ -21,7 +22,9 @@ export class CredentialCache {
   /** Cached credentials while fresh; otherwise the single shared call to `fetch`. */
   async get(key: string, fetch: () => Promise<SessionCredentials>, now = Date.now): Promise<SessionCredentials> {
     const entry = this.entries.get(key);
-    if (entry && now() < entry.refreshAt) return entry.credentials;
+    const hit = !!entry && now() < entry.refreshAt;
+    metrics.credentialCache(hit);
+    if (hit) return entry.credentials;
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = this.refresh(key, fetch, now).finally(() => this.inflight.delete(key));

@@ -1,6 +1,7 @@
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AppConfig } from '@tally/config';
+import { instrumentAwsClient } from '@tally/metrics';
 import { DEFAULT_RETRY, sendCounted, type RetryPolicy } from '../collector/call-retry';
 import { awsClientDefaults } from '../credentials/aws-client-defaults';
 
@@ -29,7 +30,7 @@ export async function listOrganizationAccounts(
   credentials: AwsCredentialIdentityProvider,
   context: { accountId: string; retry?: RetryPolicy },
 ): Promise<OrgListing> {
-  const client = new OrganizationsClient({ ...awsClientDefaults(config, 'organizations'), credentials });
+  const client = instrumentAwsClient(new OrganizationsClient({ ...awsClientDefaults(config, 'organizations'), credentials }));
   const accounts: OrgAccount[] = [];
   let apiCalls = 0;
   try {

@@ -1,6 +1,7 @@
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { AppConfig } from '@tally/config';
+import { instrumentAwsClient, metrics } from '@tally/metrics';
 import { awsClientDefaults } from '../credentials/aws-client-defaults';
 import { classifyAwsError, type AwsErrorContext } from './aws-error.classifier';
 
@@ -24,7 +25,7 @@ export function roleArnFor(accountId: string, roleName: string, region = 'us-eas
 
 /** An STS client for the configured region / endpoint (AssumeRoleWithWebIdentity needs no credentials). */
 export function createStsClient(config: AppConfig, credentials?: AwsCredentialIdentity): STSClient {
-  return new STSClient({ ...awsClientDefaults(config, 'sts'), ...(credentials ? { credentials } : {}) });
+  return instrumentAwsClient(new STSClient({ ...awsClientDefaults(config, 'sts'), ...(credentials ? { credentials } : {}) }));
 }
 
 /** Calls AssumeRoleWithWebIdentity; failures come back classified (AwsCallError), never with the token. */
@@ -46,6 +47,7 @@ export async function assumeRoleWithWebIdentity(
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       throw new Error('STS answered AssumeRoleWithWebIdentity without complete credentials');
     }
+    metrics.stsAssume('ok');
     return {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,
@@ -53,7 +55,9 @@ export async function assumeRoleWithWebIdentity(
       expiration: new Date(c.Expiration),
     };
   } catch (err) {
-    throw classifyAwsError(err, { operation: 'AssumeRoleWithWebIdentity', roleArn: request.roleArn, ...context });
+    const classified = classifyAwsError(err, { operation: 'AssumeRoleWithWebIdentity', roleArn: request.roleArn, ...context });
+    metrics.stsAssume(classified.reason);
+    throw classified;
   }
 }
 

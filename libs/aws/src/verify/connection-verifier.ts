@@ -1,6 +1,7 @@
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
+import { instrumentAwsClient } from '@tally/metrics';
 import { TokenService } from '@tally/oidc';
 import { AwsCredentialsService } from '../credentials/aws-credentials.service';
 import { awsClientDefaults } from '../credentials/aws-client-defaults';
@@ -98,7 +99,7 @@ export class ConnectionVerifier {
   }
 
   private async listAccountsCheck(c: VerifiableConnection, session: SessionCredentials, checks: VerificationCheck[]): Promise<boolean> {
-    const client = new OrganizationsClient({ ...awsClientDefaults(this.config, 'organizations'), credentials: session });
+    const client = instrumentAwsClient(new OrganizationsClient({ ...awsClientDefaults(this.config, 'organizations'), credentials: session }));
     try {
       const out = await client.send(new ListAccountsCommand({}));
       const n = out.Accounts?.length ?? 0;

@@ -5,6 +5,8 @@ import { PrismaService, type PrismaClient, type SyncRun } from '@tally/db';
 import { JobQueueService } from '@tally/jobs';
 import { runJobOptions } from './sync-jobs';
 
+// Requests for one connection queue on its row lock: wait for a pool connection longer than Prisma's 2 s default.
+const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why a connection cannot sync now, in words the customer can act on; null when it can. */
@@ -52,7 +54,7 @@ export class SyncRunsService {
       });
       if (active) return { run: active, created: false };
       return { run: await tx.syncRun.create({ data: { tenantId, connectionId, trigger } }), created: true };
-    });
+    }, TX_OPTIONS);
     // After commit: a job never sees an uncommitted run. A crash right here leaves a queued run
     // that the scheduler's repair pass re-enqueues.
     if (created) await this.jobs.enqueue('sync.run', { tenantId, runId: run.id }, runJobOptions(this.config, run.id));

@@ -50,7 +50,7 @@ export class SchedulerRepository {
       if (!due.length) return { claimed: 0, runs: [] };
       const runs = await tx.$queryRawUnsafe<ClaimedRun[]>(CREATE_RUNS, due.map((d) => d.id));
       return { claimed: due.length, runs };
-    });
+    }, { maxWait: 15_000, timeout: 30_000 });
   }
 
   /** Runs still queued after `seconds` (their enqueue may have been lost in a crash). */

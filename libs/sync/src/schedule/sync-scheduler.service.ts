@@ -29,12 +29,19 @@ export class SyncSchedulerService {
   /** Safe on any number of replicas at once (SKIP LOCKED); returns what it did. */
   async tick(batchSize = BATCH): Promise<TickResult> {
     const result: TickResult = { claimed: 0, started: 0, repaired: 0 };
-    for (let i = 0; i < MAX_BATCHES; i++) {
-      const { claimed, runs } = await this.repo.claimDue(batchSize);
-      result.claimed += claimed;
-      result.started += runs.length;
-      await this.enqueueRuns(runs);
-      if (claimed < batchSize) break;
+    // Pipelined: batch N is enqueued (Redis) while batch N+1 is claimed (PostgreSQL).
+    let enqueuing: Promise<unknown> = Promise.resolve();
+    try {
+      for (let i = 0; i < MAX_BATCHES; i++) {
+        const { claimed, runs } = await this.repo.claimDue(batchSize);
+        result.claimed += claimed;
+        result.started += runs.length;
+        await enqueuing;
+        enqueuing = this.enqueueRuns(runs);
+        if (claimed < batchSize) break;
+      }
+    } finally {
+      await enqueuing;
     }
     result.repaired = await this.repair();
     return result;
