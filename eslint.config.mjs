@@ -13,7 +13,8 @@ const deepLibImports = {
 function appBoundary(self) {
   return {
     files: [`apps/${self}/src/**/*.ts`],
-    ignores: ['**/*.test.ts'],
+    // Tests and their harnesses stand up the other apps (sandbox, worker) to exercise one for real.
+    ignores: ['**/*.test.ts', '**/*.harness.ts', '**/test-support/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -22,7 +23,10 @@ function appBoundary(self) {
             deepLibImports,
             ...apps
               .filter((a) => a !== self)
-              .map((a) => ({ group: [`**/apps/${a}/**`, `**/${a}/src/**`], message: `Apps never import each other (${a}).` })),
+              .map((a) => ({
+                group: [`**/apps/${a}/**`, `**/${a}/src/**`],
+                message: `Apps never import each other (${a}).`,
+              })),
           ],
         },
       ],
@@ -31,13 +35,28 @@ function appBoundary(self) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.build/**', 'node_modules/**', 'libs/db/src/generated/**', 'apps/dashboard/**', '**/*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      '.build/**',
+      'node_modules/**',
+      'libs/db/src/generated/**',
+      'apps/dashboard/**',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // A `let` read by a closure before its one assignment (shutdown handlers) cannot be const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-unsafe-function-type': 'off',
     },

@@ -53,7 +53,13 @@ function pretty(name, line) {
     const o = JSON.parse(line);
     const extra = ['context', 'runId', 'taskId', 'err', 'req']
       .filter((k) => o[k] !== undefined)
-      .map((k) => (k === 'req' ? `${o.req.method} ${o.req.url} ${o.res?.statusCode ?? ''}` : k === 'err' ? o.err.message ?? '' : `${k}=${typeof o[k] === 'object' ? JSON.stringify(o[k]) : o[k]}`))
+      .map((k) =>
+        k === 'req'
+          ? `${o.req.method} ${o.req.url} ${o.res?.statusCode ?? ''}`
+          : k === 'err'
+            ? (o.err.message ?? '')
+            : `${k}=${typeof o[k] === 'object' ? JSON.stringify(o[k]) : o[k]}`,
+      )
       .join(' ');
     text = `${(levels[o.level] ?? 'info').padEnd(5)} ${o.msg ?? ''} ${extra}`.trimEnd();
   } catch {
@@ -64,7 +70,10 @@ function pretty(name, line) {
 
 const children = [];
 function start(name, script) {
-  const child = spawn(process.execPath, [join(root, script)], { env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, script)], {
+    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout, child.stderr]) {
     let buf = '';
     stream.on('data', (d) => {
@@ -91,10 +100,12 @@ function shutdown(code = 0) {
     for (const c of children) c.kill('SIGKILL');
     process.exit(code);
   }, 10_000);
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => {
-    clearTimeout(deadline);
-    process.exit(code);
-  });
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(
+    () => {
+      clearTimeout(deadline);
+      process.exit(code);
+    },
+  );
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
@@ -141,10 +152,17 @@ async function checkServices() {
     );
   }
   if (!(await portOpen(6379)) && env.REDIS_URL.includes('127.0.0.1:6379')) {
-    fail('Redis is not running on 127.0.0.1:6379. Start it (redis-server --daemonize yes --bind 127.0.0.1 --save "") or set REDIS_URL.');
+    fail(
+      'Redis is not running on 127.0.0.1:6379. Start it (redis-server --daemonize yes --bind 127.0.0.1 --save "") or set REDIS_URL.',
+    );
   }
-  for (const [name, port] of [['api', env.PORT], ['sandbox', env.SANDBOX_PORT], ['worker metrics', env.WORKER_METRICS_PORT]]) {
-    if (await portOpen(port)) fail(`port ${port} (${name}) is already in use: stop what runs there, or set the port variable.`);
+  for (const [name, port] of [
+    ['api', env.PORT],
+    ['sandbox', env.SANDBOX_PORT],
+    ['worker metrics', env.WORKER_METRICS_PORT],
+  ]) {
+    if (await portOpen(port))
+      fail(`port ${port} (${name}) is already in use: stop what runs there, or set the port variable.`);
   }
 }
 
@@ -153,19 +171,28 @@ function createDatabaseAndMigrate() {
   const dbName = url.pathname.slice(1);
   const admin = new URL(env.DATABASE_URL);
   admin.pathname = '/postgres';
-  const exists = spawnSync('psql', [admin.toString(), '-tAc', `SELECT 1 FROM pg_database WHERE datname = '${dbName}'`], { encoding: 'utf8' });
+  const exists = spawnSync(
+    'psql',
+    [admin.toString(), '-tAc', `SELECT 1 FROM pg_database WHERE datname = '${dbName}'`],
+    { encoding: 'utf8' },
+  );
   if (exists.status === 0 && !exists.stdout.trim()) {
     say(`creating database ${dbName}`);
     spawnSync('psql', [admin.toString(), '-c', `CREATE DATABASE "${dbName}"`], { stdio: 'inherit' });
   }
-  const r = spawnSync(process.execPath, [join(root, 'dist/libs/db/src/migrate/migrate.cli.js')], { env, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(root, 'dist/libs/db/src/migrate/migrate.cli.js')], {
+    env,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) fail('migrations failed (see above)');
 }
 
 async function demoData() {
   const { scenario } = await sandbox('GET', '/_sandbox/scenario');
   const tenants = await api('GET', '/v1/tenants?limit=100');
-  const tenant = tenants.items.find((t) => t.name === 'Demo Corp') ?? (await api('POST', '/v1/tenants', { name: 'Demo Corp' }));
+  const tenant =
+    tenants.items.find((t) => t.name === 'Demo Corp') ??
+    (await api('POST', '/v1/tenants', { name: 'Demo Corp' }));
   const conns = await api('GET', `/v1/tenants/${tenant.id}/connections?limit=100`);
   const managementAccountId = scenario.organization.managementAccountId;
   const regions = scenario.regions;
@@ -180,11 +207,20 @@ async function demoData() {
     });
   }
   const template = await api('GET', `/v1/tenants/${tenant.id}/connections/${connection.id}/cloudformation`);
-  await sandbox('POST', '/_sandbox/stacks', { accountId: managementAccountId, stackName: 'tally', templateBody: template, parameters: { OrganizationalUnitIds: 'r-demo' } });
-  say(`deployed Tally's CloudFormation stack into sandbox account ${managementAccountId} (StackSet to the member accounts)`);
+  await sandbox('POST', '/_sandbox/stacks', {
+    accountId: managementAccountId,
+    stackName: 'tally',
+    templateBody: template,
+    parameters: { OrganizationalUnitIds: 'r-demo' },
+  });
+  say(
+    `deployed Tally's CloudFormation stack into sandbox account ${managementAccountId} (StackSet to the member accounts)`,
+  );
   const verified = await api('POST', `/v1/tenants/${tenant.id}/connections/${connection.id}/verify`);
   say(`verification: ${verified.status}`);
-  const tenantKey = await api('POST', `/v1/tenants/${tenant.id}/api-keys`, { name: `demo ${new Date().toISOString()}` });
+  const tenantKey = await api('POST', `/v1/tenants/${tenant.id}/api-keys`, {
+    name: `demo ${new Date().toISOString()}`,
+  });
   if (verified.status === 'active') {
     const run = await api('POST', `/v1/tenants/${tenant.id}/connections/${connection.id}/syncs`);
     say(`first sync ${run.id} started`);

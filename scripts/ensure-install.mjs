@@ -12,9 +12,13 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync('package-lock.jso
 if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
   const root = process.getuid?.() === 0;
   if (!root) {
-    console.error('The browser tests need Chromium: run `sudo apt-get install -y chromium`, then npm test again.');
+    console.error(
+      'The browser tests need Chromium: run `sudo apt-get install -y chromium`, then npm test again.',
+    );
     process.exit(1);
   }
   console.log('installing Chromium from Debian (apt-get install chromium)…');
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' });
+  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', {
+    stdio: 'inherit',
+  });
 }

@@ -186,7 +186,8 @@ export async function freePort(): Promise<number> {
 /** The built worker (`apps/worker/src/main.js`) joined to the benchmark's database and Redis prefix. */
 export async function startWorkerProcess(env: BenchEnvironment, extra: Record<string, string> = {}): Promise<ChildHandle & { metricsUrl: string }> {
   const port = await freePort();
-  const h = spawnNode('worker', 'apps/worker/src/main.js', env.childEnv({ WORKER_METRICS_PORT: String(port), ...extra }));
+  const nodeOptions: Record<string, string> = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
+  const h = spawnNode('worker', 'apps/worker/src/main.js', env.childEnv({ WORKER_METRICS_PORT: String(port), ...nodeOptions, ...extra }));
   for (let i = 0; i < 300; i++) {
     if (h.child.exitCode !== null) throw new Error(`worker exited (${h.child.exitCode}); log: ${h.logFile}`);
     try {

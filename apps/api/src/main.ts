@@ -11,7 +11,9 @@ async function main(): Promise<void> {
 
 process.on('uncaughtException', (err) => {
   // State is unknown after an uncaught exception: log it with its stack and stop at once.
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'uncaught exception; exiting', err: { message: err.message, stack: err.stack } })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'uncaught exception; exiting', err: { message: err.message, stack: err.stack } })}\n`,
+  );
   process.exit(1);
 });
 main().catch((err: Error) => {

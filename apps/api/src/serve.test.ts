@@ -39,7 +39,10 @@ describe('api process: graceful shutdown, start-up lines, unhandled rejections',
           NODE_ENV: 'test',
           LOG_LEVEL: 'info',
           // trust auth ignores the password: it is here to prove it never reaches a log line
-          DATABASE_URL: env.config.DATABASE_URL.replace('postgresql://postgres@', 'postgresql://postgres:hunter2secret@'),
+          DATABASE_URL: env.config.DATABASE_URL.replace(
+            'postgresql://postgres@',
+            'postgresql://postgres:hunter2secret@',
+          ),
           REDIS_URL: env.config.REDIS_URL,
           REDIS_PREFIX: env.config.REDIS_PREFIX,
           ADMIN_API_KEY: ADMIN_KEY,
@@ -61,7 +64,9 @@ describe('api process: graceful shutdown, start-up lines, unhandled rejections',
         }
       });
       child.stderr.on('data', (d: Buffer) => lines.push(d.toString()));
-      void exited.then((code) => reject(new Error(`api exited (${code}) before listening:\n${lines.join('\n')}`)));
+      void exited.then((code) =>
+        reject(new Error(`api exited (${code}) before listening:\n${lines.join('\n')}`)),
+      );
     });
 
   before(async () => {

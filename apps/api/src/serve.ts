@@ -26,11 +26,38 @@ export async function withoutNestSignalHandlers<T>(build: () => Promise<T>): Pro
 function logComponents(logger: Logger, config: AppConfig, port: number): void {
   const c = redactedConfig(config);
   logger.log({ component: 'api', config: c }, 'api configuration');
-  logger.log({ component: 'http', port, shutdownDelayMs: c.SHUTDOWN_DELAY_MS, shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS, rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE }, 'http listener ready');
+  logger.log(
+    {
+      component: 'http',
+      port,
+      shutdownDelayMs: c.SHUTDOWN_DELAY_MS,
+      shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+      rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
+    },
+    'http listener ready',
+  );
   logger.log({ component: 'postgres', url: c.DATABASE_URL }, 'postgres configured');
   logger.log({ component: 'redis', url: c.REDIS_URL, prefix: c.REDIS_PREFIX }, 'redis configured');
-  logger.log({ component: 'oidc', issuer: c.OIDC_ISSUER_URL, audience: c.OIDC_AUDIENCE, rotationDays: c.SIGNING_KEY_ROTATION_DAYS, keyEncryptionKey: c.KEY_ENCRYPTION_KEY }, 'oidc issuer configured');
-  logger.log({ component: 'aws', region: c.AWS_REGION, stsEndpoint: c.AWS_ENDPOINT_URL_STS ?? 'aws', cloudControlEndpoint: c.AWS_ENDPOINT_URL_CLOUDCONTROL ?? 'aws', organizationsEndpoint: c.AWS_ENDPOINT_URL_ORGANIZATIONS ?? 'aws' }, 'aws configured');
+  logger.log(
+    {
+      component: 'oidc',
+      issuer: c.OIDC_ISSUER_URL,
+      audience: c.OIDC_AUDIENCE,
+      rotationDays: c.SIGNING_KEY_ROTATION_DAYS,
+      keyEncryptionKey: c.KEY_ENCRYPTION_KEY,
+    },
+    'oidc issuer configured',
+  );
+  logger.log(
+    {
+      component: 'aws',
+      region: c.AWS_REGION,
+      stsEndpoint: c.AWS_ENDPOINT_URL_STS ?? 'aws',
+      cloudControlEndpoint: c.AWS_ENDPOINT_URL_CLOUDCONTROL ?? 'aws',
+      organizationsEndpoint: c.AWS_ENDPOINT_URL_ORGANIZATIONS ?? 'aws',
+    },
+    'aws configured',
+  );
   logger.log({ component: 'metrics', path: '/metrics' }, 'metrics served');
 }
 
@@ -39,7 +66,11 @@ function logComponents(logger: Logger, config: AppConfig, port: number): void {
  * delay for load balancers, stop accepting, finish in-flight requests, close), an unhandled
  * rejection is logged with its stack and ends the process (exit 1) rather than leaving it half alive.
  */
-export async function serveApi(app: NestExpressApplication, config: AppConfig, port = config.PORT): Promise<Server> {
+export async function serveApi(
+  app: NestExpressApplication,
+  config: AppConfig,
+  port = config.PORT,
+): Promise<Server> {
   const logger = new Logger('api');
   let draining = false;
   // New requests on kept-alive connections during the drain are told to reconnect elsewhere.
@@ -54,10 +85,13 @@ export async function serveApi(app: NestExpressApplication, config: AppConfig, p
   const shutdown = async (reason: string, code: number) => {
     if (draining) return;
     draining = true;
-    const hardStop = setTimeout(() => {
-      logger.error({ reason }, 'shutdown took too long; exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_TIMEOUT_MS + 5000);
+    const hardStop = setTimeout(
+      () => {
+        logger.error({ reason }, 'shutdown took too long; exiting');
+        process.exit(1);
+      },
+      config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_TIMEOUT_MS + 5000,
+    );
     hardStop.unref();
     logger.log({ reason, delayMs: config.SHUTDOWN_DELAY_MS }, 'draining: /readyz now answers 503');
     app.get(HealthService).beforeApplicationShutdown();
@@ -65,9 +99,15 @@ export async function serveApi(app: NestExpressApplication, config: AppConfig, p
     logger.log('no longer accepting connections; waiting for in-flight requests');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const finished = await Promise.race([closed.then(() => true), sleep(config.SHUTDOWN_TIMEOUT_MS).then(() => false)]);
+    const finished = await Promise.race([
+      closed.then(() => true),
+      sleep(config.SHUTDOWN_TIMEOUT_MS).then(() => false),
+    ]);
     if (!finished) {
-      logger.warn({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'requests still running at the shutdown timeout; closing them');
+      logger.warn(
+        { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+        'requests still running at the shutdown timeout; closing them',
+      );
       server.closeAllConnections();
     }
     await app.close();
@@ -76,7 +116,10 @@ export async function serveApi(app: NestExpressApplication, config: AppConfig, p
   };
   for (const signal of SIGNALS) process.on(signal, () => void shutdown(signal, 0));
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason, context: 'unhandledRejection' }, 'unhandled promise rejection; shutting down');
+    logger.error(
+      { err: reason, context: 'unhandledRejection' },
+      'unhandled promise rejection; shutting down',
+    );
     void shutdown('unhandledRejection', 1);
   });
   return server;

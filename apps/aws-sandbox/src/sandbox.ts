@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { JsonService } from './contract';
 import { SigV4Verifier } from './auth/sigv4.verifier';
 import { CloudSandbox, createCloudSandbox } from './cloud';
-import { createStackRoutes } from './cloudformation';
+import { createStackRoutes, StackEngine } from './cloudformation';
 import { IamStore } from './iam/iam.store';
 import { iamRoutes } from './iam/iam.routes';
 import { CallLog } from './server/call-log';
@@ -66,6 +66,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   [...cloud.services, ...(opts.services ?? [])].forEach(registerService);
 
   const control = new ControlRouter();
+  const stacks = new StackEngine({ iam, organization: () => cloud.organization() });
   const {
     'POST /_sandbox/reset': cloudReset,
     'POST /_sandbox/scenario': cloudLoad,
@@ -77,6 +78,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     calls.clear();
     credentials.reset();
     keys.clear();
+    stacks.reset();
     await cloudReset?.(undefined, new URLSearchParams());
     applyCoreScenario(opts.scenario, iam, settings);
   };
@@ -89,7 +91,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     };
   }
   control.add(cloudRoutes);
-  control.add(createStackRoutes({ iam, organization: () => cloud.organization() }));
+  control.add(createStackRoutes({ iam, organization: () => cloud.organization() }, stacks));
   control.add(iamRoutes(iam));
   control.add(coreRoutes({ settings, calls, reset, routeKeys: () => control.keys() }));
 

@@ -28,7 +28,9 @@ export class CliContext {
 
   /** A Nest context with these modules (plus config, db, jobs); one per command run. */
   async app(imports: (Type | DynamicModule)[] = []): Promise<INestApplicationContext> {
-    this.nest ??= await NestFactory.createApplicationContext(CliModule.forRoot(this.config, imports), { logger: false });
+    this.nest ??= await NestFactory.createApplicationContext(CliModule.forRoot(this.config, imports), {
+      logger: false,
+    });
     return this.nest;
   }
 

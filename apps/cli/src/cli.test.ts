@@ -23,7 +23,10 @@ describe('cli (as a child process)', () => {
 
   const cli = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [MAIN, ...args], { env: { ...childEnv, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [MAIN, ...args], {
+        env: { ...childEnv, ...extra },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -32,7 +35,8 @@ describe('cli (as a child process)', () => {
       child.on('error', reject);
       const started = Date.now();
       child.on('close', (code) => {
-        if (process.env.CLI_TEST_TIMING) process.stderr.write(`cli ${args.join(' ')}: ${Date.now() - started} ms\n`);
+        if (process.env.CLI_TEST_TIMING)
+          process.stderr.write(`cli ${args.join(' ')}: ${Date.now() - started} ms\n`);
         clearTimeout(timer);
         resolve({ code, stdout, stderr });
       });
@@ -61,20 +65,38 @@ describe('cli (as a child process)', () => {
   });
 
   it('answers --help and rejects bad usage with exit 2 and a message naming the problem', async () => {
-    const [help, none, unknown, group, noTenant, noName, badUuid, badOption, syncHelp, both] = await Promise.all([
-      cli(['--help']),
-      cli([]),
-      cli(['frobnicate']),
-      cli(['api-keys']),
-      cli(['api-keys', 'create', '--name', 'ci']),
-      cli(['tenants', 'create']),
-      cli(['sync', 'not-a-uuid']),
-      cli(['connections', 'list', '--bogus']),
-      cli(['sync', '--help']),
-      cli(['api-keys', 'create', '--admin', '--tenant', '00000000-0000-4000-8000-000000000000', '--name', 'x']),
-    ]);
+    const [help, none, unknown, group, noTenant, noName, badUuid, badOption, syncHelp, both] =
+      await Promise.all([
+        cli(['--help']),
+        cli([]),
+        cli(['frobnicate']),
+        cli(['api-keys']),
+        cli(['api-keys', 'create', '--name', 'ci']),
+        cli(['tenants', 'create']),
+        cli(['sync', 'not-a-uuid']),
+        cli(['connections', 'list', '--bogus']),
+        cli(['sync', '--help']),
+        cli([
+          'api-keys',
+          'create',
+          '--admin',
+          '--tenant',
+          '00000000-0000-4000-8000-000000000000',
+          '--name',
+          'x',
+        ]),
+      ]);
     assert.equal(help.code, 0);
-    for (const c of ['tenants create', 'api-keys create', 'api-keys revoke', 'connections list', 'connections verify', 'sync', 'rotate-signing-key', 'queues']) {
+    for (const c of [
+      'tenants create',
+      'api-keys create',
+      'api-keys revoke',
+      'connections list',
+      'connections verify',
+      'sync',
+      'rotate-signing-key',
+      'queues',
+    ]) {
       assert.ok(help.stdout.includes(`  ${c}`), `help lists ${c}`);
     }
     assert.equal(none.code, 2);
@@ -116,7 +138,10 @@ describe('cli (as a child process)', () => {
     assert.equal(stored.role, 'tenant');
     const admin = JSON.parse(adminKey.stdout) as { id: string; role: string; key: string };
     assert.equal(admin.role, 'admin');
-    assert.equal((await env.prisma.apiKey.findUniqueOrThrow({ where: { id: admin.id } })).hash, hashApiKey(admin.key));
+    assert.equal(
+      (await env.prisma.apiKey.findUniqueOrThrow({ where: { id: admin.id } })).hash,
+      hashApiKey(admin.key),
+    );
 
     const [revoked, revokedAdmin, missing, missingTenant] = await Promise.all([
       cli(['api-keys', 'revoke', stored.id]),
@@ -132,7 +157,9 @@ describe('cli (as a child process)', () => {
     assert.match(missing.stderr, /API key 00000000-0000-4000-8000-000000000000 not found/);
     assert.equal(missingTenant.code, 1);
     assert.match(missingTenant.stderr, /Tenant 00000000-0000-4000-8000-000000000000 not found/);
-    const audit = await env.prisma.auditEvent.findMany({ where: { action: { in: ['api_key.create', 'api_key.revoke', 'tenant.create'] } } });
+    const audit = await env.prisma.auditEvent.findMany({
+      where: { action: { in: ['api_key.create', 'api_key.revoke', 'tenant.create'] } },
+    });
     assert.equal(audit.length, 5);
     assert.ok(!JSON.stringify(audit).includes(key), 'the key never reaches the audit trail');
   });
@@ -150,11 +177,23 @@ describe('cli (as a child process)', () => {
     ]);
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /^ID\s+TENANT\s+NAME\s+ACCOUNT\s+MODE\s+STATUS/);
-    assert.match(all.stdout, new RegExp(`${a.id}\\s+${t1.id}\\s+prod\\s+${a.accountId}\\s+account\\s+active`));
-    assert.match(all.stdout, new RegExp(`${b.id}\\s+${t2.id}\\s+staging\\s+${b.accountId}\\s+account\\s+pending`));
+    assert.match(
+      all.stdout,
+      new RegExp(`${a.id}\\s+${t1.id}\\s+prod\\s+${a.accountId}\\s+account\\s+active`),
+    );
+    assert.match(
+      all.stdout,
+      new RegExp(`${b.id}\\s+${t2.id}\\s+staging\\s+${b.accountId}\\s+account\\s+pending`),
+    );
     assert.equal(one.code, 0, one.stderr);
-    const lines = one.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string });
-    assert.deepEqual(lines.map((l) => [l.id, l.status]), [[b.id, 'pending']]);
+    const lines = one.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; status: string });
+    assert.deepEqual(
+      lines.map((l) => [l.id, l.status]),
+      [[b.id, 'pending']],
+    );
 
     assert.equal(verify.code, 1, verify.stderr);
     assert.match(verify.stdout, new RegExp(`connection ${b.id}: error`));
@@ -164,7 +203,10 @@ describe('cli (as a child process)', () => {
     assert.ok(after.verifiedAt && after.statusMessage);
 
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /error: The connection's last verification failed|error: The connection is not verified yet/);
+    assert.match(
+      refused.stderr,
+      /error: The connection's last verification failed|error: The connection is not verified yet/,
+    );
   });
 
   it('follows a run with plain progress lines when stdout is not a TTY and exits 3 on partial', async () => {
@@ -181,23 +223,47 @@ describe('cli (as a child process)', () => {
       if (!run) await sleep(100);
     }
     assert.ok(run, 'the CLI created a run');
-    const task = (resourceType: string) => ({ tenantId: tenant.id, runId: run.id, accountId: conn.accountId, region: 'us-east-1', resourceType });
-    await env.prisma.syncRun.update({ where: { id: run.id }, data: { status: 'running', startedAt: new Date(), tasksTotal: 2 } });
+    const task = (resourceType: string) => ({
+      tenantId: tenant.id,
+      runId: run.id,
+      accountId: conn.accountId,
+      region: 'us-east-1',
+      resourceType,
+    });
+    await env.prisma.syncRun.update({
+      where: { id: run.id },
+      data: { status: 'running', startedAt: new Date(), tasksTotal: 2 },
+    });
     const [bucket, fn] = await Promise.all([
       env.prisma.syncTask.create({ data: task('AWS::S3::Bucket') }),
       env.prisma.syncTask.create({ data: task('AWS::Lambda::Function') }),
     ]);
     await sleep(700);
-    await env.prisma.syncTask.update({ where: { id: bucket.id }, data: { status: 'succeeded', resourcesSeen: 7, created: 7 } });
+    await env.prisma.syncTask.update({
+      where: { id: bucket.id },
+      data: { status: 'succeeded', resourcesSeen: 7, created: 7 },
+    });
     await env.prisma.syncRun.update({ where: { id: run.id }, data: { tasksDone: 1 } });
     await sleep(700);
     await env.prisma.syncTask.update({
       where: { id: fn.id },
-      data: { status: 'denied', errorKind: 'customer', errorCode: 'AccessDeniedException', errorMessage: 'The role may not call lambda:ListFunctions' },
+      data: {
+        status: 'denied',
+        errorKind: 'customer',
+        errorCode: 'AccessDeniedException',
+        errorMessage: 'The role may not call lambda:ListFunctions',
+      },
     });
     await env.prisma.syncRun.update({
       where: { id: run.id },
-      data: { status: 'partial', tasksDone: 2, tasksFailed: 1, resourcesSeen: 7, created: 7, finishedAt: new Date() },
+      data: {
+        status: 'partial',
+        tasksDone: 2,
+        tasksFailed: 1,
+        resourcesSeen: 7,
+        created: 7,
+        finishedAt: new Date(),
+      },
     });
 
     const r = await following;
@@ -206,10 +272,25 @@ describe('cli (as a child process)', () => {
     assert.match(out[0], new RegExp(`^run ${run.id} queued \\(connection ${conn.id}`));
     assert.ok(out.includes('progress status=running tasks=0/2 resources=0 errors=0'), r.stdout);
     assert.ok(out.includes('progress status=running tasks=1/2 resources=7 errors=0'), r.stdout);
-    assert.ok(out.includes(`error ${conn.accountId} us-east-1 AWS::Lambda::Function: AccessDeniedException: The role may not call lambda:ListFunctions`), r.stdout);
-    assert.match(r.stdout, new RegExp(`run ${run.id} partial: 2/2 tasks \\(1 failed\\), 7 resources \\(\\+7 ~0 -0\\)`));
-    assert.ok(!r.stdout.includes('\r') && !r.stdout.includes('\x1b['), 'no terminal control codes when not a TTY');
-    assert.equal(new Set(out.filter((l) => l.startsWith('progress'))).size, out.filter((l) => l.startsWith('progress')).length, 'a line only when something changed');
+    assert.ok(
+      out.includes(
+        `error ${conn.accountId} us-east-1 AWS::Lambda::Function: AccessDeniedException: The role may not call lambda:ListFunctions`,
+      ),
+      r.stdout,
+    );
+    assert.match(
+      r.stdout,
+      new RegExp(`run ${run.id} partial: 2/2 tasks \\(1 failed\\), 7 resources \\(\\+7 ~0 -0\\)`),
+    );
+    assert.ok(
+      !r.stdout.includes('\r') && !r.stdout.includes('\x1b['),
+      'no terminal control codes when not a TTY',
+    );
+    assert.equal(
+      new Set(out.filter((l) => l.startsWith('progress'))).size,
+      out.filter((l) => l.startsWith('progress')).length,
+      'a line only when something changed',
+    );
 
     const t = await timingOut;
     assert.equal(t.code, 4, t.stderr);
@@ -226,19 +307,32 @@ describe('cli (as a child process)', () => {
   it('rotates the signing key and shows queue health', async () => {
     await ensureSigningKeys(env.prisma, env.config);
     const before = await env.prisma.signingKey.findFirstOrThrow({ where: { status: 'active' } });
-    const [rotated, queues, queuesJson] = await Promise.all([cli(['rotate-signing-key']), cli(['queues']), cli(['queues', '--json'])]);
+    const [rotated, queues, queuesJson] = await Promise.all([
+      cli(['rotate-signing-key']),
+      cli(['queues']),
+      cli(['queues', '--json']),
+    ]);
     assert.equal(rotated.code, 0, rotated.stderr);
     const active = await env.prisma.signingKey.findFirstOrThrow({ where: { status: 'active' } });
     assert.notEqual(active.kid, before.kid);
-    assert.match(rotated.stdout, new RegExp(`active key is now ${active.kid} \\(was ${before.kid}, now retired\\)`));
-    assert.equal((await env.prisma.signingKey.findUniqueOrThrow({ where: { kid: before.kid } })).status, 'retired');
+    assert.match(
+      rotated.stdout,
+      new RegExp(`active key is now ${active.kid} \\(was ${before.kid}, now retired\\)`),
+    );
+    assert.equal(
+      (await env.prisma.signingKey.findUniqueOrThrow({ where: { kid: before.kid } })).status,
+      'retired',
+    );
 
     assert.equal(queues.code, 0, queues.stderr);
     assert.match(queues.stdout, /^QUEUE\s+WORKERS\s+WAITING\s+DELAYED\s+ACTIVE\s+FAILED/);
     assert.match(queues.stdout, /^sync\s+0\s+\d+/m);
     assert.match(queues.stdout, /scheduler: \d+ connection\(s\) due/);
     assert.match(queues.stderr, /no worker is connected to sync/);
-    const health = JSON.parse(queuesJson.stdout) as { queues: { name: string; workers: number; waiting: number }[]; scheduler: { due: number } };
+    const health = JSON.parse(queuesJson.stdout) as {
+      queues: { name: string; workers: number; waiting: number }[];
+      scheduler: { due: number };
+    };
     assert.equal(health.queues[0].name, 'sync');
     assert.equal(health.queues[0].workers, 0);
     assert.ok(health.queues[0].waiting >= 2, 'the two runs requested above are waiting');

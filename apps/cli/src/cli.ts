@@ -9,7 +9,16 @@ import { rotateSigningKey } from './commands/rotate-signing-key.command';
 import { sync } from './commands/sync.command';
 import { tenantsCreate } from './commands/tenants.command';
 
-export const COMMANDS: CliCommand[] = [tenantsCreate, apiKeysCreate, apiKeysRevoke, connectionsList, connectionsVerify, sync, rotateSigningKey, queues];
+export const COMMANDS: CliCommand[] = [
+  tenantsCreate,
+  apiKeysCreate,
+  apiKeysRevoke,
+  connectionsList,
+  connectionsVerify,
+  sync,
+  rotateSigningKey,
+  queues,
+];
 
 const PROGRAM = 'npm run cli --';
 
@@ -29,7 +38,9 @@ export function globalHelp(): string {
 }
 
 export function commandHelp(c: CliCommand): string {
-  return [`Usage: ${PROGRAM} ${c.usage}`, '', c.summary + '.', ...(c.details ? ['', c.details] : [])].join('\n');
+  return [`Usage: ${PROGRAM} ${c.usage}`, '', c.summary + '.', ...(c.details ? ['', c.details] : [])].join(
+    '\n',
+  );
 }
 
 /** Finds the command whose words start argv (longest first); the rest are its arguments. */
@@ -43,7 +54,12 @@ function resolve(argv: string[]): { command?: CliCommand; rest: string[] } {
 }
 
 function parse(c: CliCommand, rest: string[]) {
-  const { values, positionals } = parseArgs({ args: rest, options: { ...c.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { ...c.options, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const max = c.positionals?.length ?? 0;
   if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`);
   return { values: values as Record<string, string | boolean | undefined>, positionals };
@@ -61,7 +77,11 @@ export async function runCli(argv: string[], io: CliOutput, loadConfig: () => Ap
   const { command, rest } = resolve(argv);
   if (!command) {
     const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name);
-    io.err(group.length ? `error: "${argv.slice(0, 2).join(' ')}" is not a command; did you mean ${group.map((g) => `"${g}"`).join(' or ')}?` : `error: unknown command "${argv[0]}"`);
+    io.err(
+      group.length
+        ? `error: "${argv.slice(0, 2).join(' ')}" is not a command; did you mean ${group.map((g) => `"${g}"`).join(' or ')}?`
+        : `error: unknown command "${argv[0]}"`,
+    );
     io.err(`Run "${PROGRAM} --help" for the list of commands.`);
     return EXIT.usage;
   }
@@ -99,9 +119,13 @@ function describeError(err: unknown): string {
     return `error: ${err.message}${fix}`;
   }
   const e = err as Error & { code?: string };
-  if (e?.code === 'ECONNREFUSED' || /connect ECONNREFUSED|Can't reach database|database .* does not exist/i.test(e?.message ?? '')) {
+  if (
+    e?.code === 'ECONNREFUSED' ||
+    /connect ECONNREFUSED|Can't reach database|database .* does not exist/i.test(e?.message ?? '')
+  ) {
     return `error: cannot reach a service: ${e.message.split('\n')[0]}\n  fix: check DATABASE_URL / REDIS_URL and that PostgreSQL and Redis are running`;
   }
-  if (/did not answer within/.test(e?.message ?? '')) return `error: ${e.message}\n  fix: check REDIS_URL and that Redis is running`;
+  if (/did not answer within/.test(e?.message ?? ''))
+    return `error: ${e.message}\n  fix: check REDIS_URL and that Redis is running`;
   return `error: ${e?.stack ?? String(err)}`;
 }

@@ -29,7 +29,10 @@ export const FINAL = new Set(['succeeded', 'partial', 'failed']);
 export async function readRun(prisma: PrismaClient, tenantId: string, runId: string): Promise<RunSnapshot> {
   const [run, sums] = await Promise.all([
     prisma.syncRun.findFirstOrThrow({ where: { id: runId, tenantId } }),
-    prisma.syncTask.aggregate({ where: { runId, tenantId }, _sum: { resourcesSeen: true, created: true, updated: true, deleted: true } }),
+    prisma.syncTask.aggregate({
+      where: { runId, tenantId },
+      _sum: { resourcesSeen: true, created: true, updated: true, deleted: true },
+    }),
   ]);
   const final = FINAL.has(run.status);
   return {
@@ -48,10 +51,29 @@ export async function readRun(prisma: PrismaClient, tenantId: string, runId: str
 }
 
 /** Task failures and retries not reported yet (each attempt once). */
-export async function readTaskEvents(prisma: PrismaClient, tenantId: string, runId: string, seen: Set<string>): Promise<TaskEvent[]> {
+export async function readTaskEvents(
+  prisma: PrismaClient,
+  tenantId: string,
+  runId: string,
+  seen: Set<string>,
+): Promise<TaskEvent[]> {
   const tasks = await prisma.syncTask.findMany({
-    where: { runId, tenantId, errorMessage: { not: null }, status: { in: ['failed', 'denied', 'pending', 'running'] } },
-    select: { id: true, status: true, attempts: true, accountId: true, region: true, resourceType: true, errorCode: true, errorMessage: true },
+    where: {
+      runId,
+      tenantId,
+      errorMessage: { not: null },
+      status: { in: ['failed', 'denied', 'pending', 'running'] },
+    },
+    select: {
+      id: true,
+      status: true,
+      attempts: true,
+      accountId: true,
+      region: true,
+      resourceType: true,
+      errorCode: true,
+      errorMessage: true,
+    },
     take: 500,
   });
   const events: TaskEvent[] = [];
@@ -61,7 +83,12 @@ export async function readTaskEvents(prisma: PrismaClient, tenantId: string, run
     if (seen.has(key)) continue;
     seen.add(key);
     const code = t.errorCode ? `${t.errorCode}: ` : '';
-    events.push({ key, kind, where: `${t.accountId} ${t.region} ${t.resourceType}`, message: `${code}${t.errorMessage}` });
+    events.push({
+      key,
+      kind,
+      where: `${t.accountId} ${t.region} ${t.resourceType}`,
+      message: `${code}${t.errorMessage}`,
+    });
   }
   return events;
 }
@@ -90,7 +117,11 @@ export class ProgressView {
   event(e: TaskEvent): void {
     this.clear();
     const label = e.kind === 'error' ? 'error' : 'retry';
-    this.io.out(this.io.tty ? `${e.kind === 'error' ? '✗' : '↻'} ${e.where}: ${e.message}` : `${label} ${e.where}: ${e.message}`);
+    this.io.out(
+      this.io.tty
+        ? `${e.kind === 'error' ? '✗' : '↻'} ${e.where}: ${e.message}`
+        : `${label} ${e.where}: ${e.message}`,
+    );
   }
 
   note(text: string): void {
@@ -100,7 +131,10 @@ export class ProgressView {
 
   finish(runId: string, s: RunSnapshot): void {
     this.clear();
-    const took = s.startedAt && s.finishedAt ? duration(s.finishedAt.getTime() - s.startedAt.getTime()) : duration(Date.now() - this.started);
+    const took =
+      s.startedAt && s.finishedAt
+        ? duration(s.finishedAt.getTime() - s.startedAt.getTime())
+        : duration(Date.now() - this.started);
     const changes = `+${count(s.created)} ~${count(s.updated)} -${count(s.deleted)}`;
     this.io.out(
       `run ${runId} ${s.status}: ${s.tasksDone}/${s.tasksTotal} tasks (${s.tasksFailed} failed), ${count(s.resources)} resources (${changes}) in ${took}`,

@@ -19,7 +19,9 @@ type Auth =
   | { state: 'failed'; error: unknown };
 
 export function App() {
-  const [auth, setAuth] = useState<Auth>(() => (storedKey() ? { state: 'checking' } : { state: 'signed-out' }));
+  const [auth, setAuth] = useState<Auth>(() =>
+    storedKey() ? { state: 'checking' } : { state: 'signed-out' },
+  );
   const location = useLocation();
 
   const signOut = (notice?: string) => {
@@ -33,7 +35,8 @@ export function App() {
     request<Page<Tenant>>(apiPath(['tenants'], { limit: '100' }))
       .then((tenants) => setAuth({ state: 'signed-in', tenants }))
       .catch((error) => {
-        if (error instanceof ApiError && error.status === 401) signOut('Your API key is no longer accepted. Sign in again.');
+        if (error instanceof ApiError && error.status === 401)
+          signOut('Your API key is no longer accepted. Sign in again.');
         else setAuth({ state: 'failed', error });
       });
   }, [auth.state]);
@@ -133,10 +136,13 @@ function Routes({ location }: { location: Location }) {
   const path = location.path.replace(/\/+$/, '') || '/';
   let m: Record<string, string> | null;
   if (path === '/') return <Overview />;
-  if ((m = match('/tenants/:t/connections/:c', path))) return <ConnectionPage key={m.c} tenantId={m.t} connectionId={m.c} />;
+  if ((m = match('/tenants/:t/connections/:c', path)))
+    return <ConnectionPage key={m.c} tenantId={m.t} connectionId={m.c} />;
   if ((m = match('/tenants/:t/runs/:r', path))) return <RunPage key={m.r} tenantId={m.t} runId={m.r} />;
-  if ((m = match('/tenants/:t/resources', path))) return <Inventory key={m.t} tenantId={m.t} location={location} />;
-  if ((m = match('/tenants/:t/resources/:id', path))) return <ResourcePage key={m.id} tenantId={m.t} resourceId={m.id} />;
+  if ((m = match('/tenants/:t/resources', path)))
+    return <Inventory key={m.t} tenantId={m.t} location={location} />;
+  if ((m = match('/tenants/:t/resources/:id', path)))
+    return <ResourcePage key={m.id} tenantId={m.t} resourceId={m.id} />;
   return (
     <div class="state state-empty">
       <p class="state-title">This page does not exist</p>

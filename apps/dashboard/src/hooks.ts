@@ -38,7 +38,8 @@ export function useApi<T>(path: string | null, pollMs?: (data: T) => number | fa
         if (ctrl.signal.aborted) return;
         // Keep the last good data on a failed refresh; polling pages retry a little later.
         setState((s) => ({ data: s.path === path ? s.data : undefined, error, loading: false, path }));
-        if (pollRef.current && isTransient(error)) timer = window.setTimeout(() => setTick((t) => t + 1), 5000);
+        if (pollRef.current && isTransient(error))
+          timer = window.setTimeout(() => setTick((t) => t + 1), 5000);
       });
     return () => {
       ctrl.abort();

@@ -8,17 +8,33 @@ const HINTS: [RegExp, string][] = [
     "Tally's role may not read this resource type. Update the CloudFormation stack to the latest template (it grants the read permissions each type needs), or remove the type from the connection.",
   ],
   [/UnsupportedAction/i, 'AWS does not offer this resource type in this region; nothing to do.'],
-  [/Throttl|TooManyRequests|RequestLimitExceeded/i, 'AWS throttled the calls. Tally retries on its own; frequent throttling means the sync interval may be too short.'],
-  [/InvalidIdentityToken|IDPCommunication/i, 'AWS could not verify Tally\'s token: check that the stack\'s OIDC provider uses this Tally issuer URL, then Verify the connection again.'],
-  [/ExpiredToken/i, 'The token expired before AWS checked it (clock skew). Tally retries; if it persists, contact the operator.'],
-  [/RegionDisabled|OptInRequired|region.*not.*enabled/i, 'The region is not enabled in this account: enable it, or remove it from the connection.'],
-  [/HandlerInternalFailure|InternalFailure|ServiceUnavailable|5\d\d/i, 'A temporary AWS failure; the next sync retries it.'],
+  [
+    /Throttl|TooManyRequests|RequestLimitExceeded/i,
+    'AWS throttled the calls. Tally retries on its own; frequent throttling means the sync interval may be too short.',
+  ],
+  [
+    /InvalidIdentityToken|IDPCommunication/i,
+    "AWS could not verify Tally's token: check that the stack's OIDC provider uses this Tally issuer URL, then Verify the connection again.",
+  ],
+  [
+    /ExpiredToken/i,
+    'The token expired before AWS checked it (clock skew). Tally retries; if it persists, contact the operator.',
+  ],
+  [
+    /RegionDisabled|OptInRequired|region.*not.*enabled/i,
+    'The region is not enabled in this account: enable it, or remove it from the connection.',
+  ],
+  [
+    /HandlerInternalFailure|InternalFailure|ServiceUnavailable|5\d\d/i,
+    'A temporary AWS failure; the next sync retries it.',
+  ],
 ];
 
 /** A run's or task's error in one shape (the API nests it; older payloads were flat), or null. */
 export function errorOf(x: SyncTask | SyncRun): RunError | null {
   if (x.error) return x.error;
-  if (x.errorCode || x.errorMessage) return { kind: x.errorKind, code: x.errorCode, message: x.errorMessage, remediation: x.remediation };
+  if (x.errorCode || x.errorMessage)
+    return { kind: x.errorKind, code: x.errorCode, message: x.errorMessage, remediation: x.remediation };
   return null;
 }
 

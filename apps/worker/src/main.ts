@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM', 0));
   process.on('SIGINT', () => stop('SIGINT', 0));
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason, context: 'unhandledRejection' }, 'unhandled promise rejection; shutting down');
+    logger.error(
+      { err: reason, context: 'unhandledRejection' },
+      'unhandled promise rejection; shutting down',
+    );
     stop('unhandledRejection', 1);
   });
   worker = await startWorker(config);
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
 }
 
 process.on('uncaughtException', (err) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'uncaught exception; exiting', err: { message: err.message, stack: err.stack } })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'uncaught exception; exiting', err: { message: err.message, stack: err.stack } })}\n`,
+  );
   process.exit(1);
 });
 main().catch((err: Error) => {

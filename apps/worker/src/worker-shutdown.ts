@@ -53,7 +53,10 @@ export function stopScheduler(app: INestApplicationContext): number {
  * Lets active jobs finish within `timeoutMs`; after that the workers close without waiting, and
  * their unfinished jobs' locks lapse so BullMQ hands them to another replica (stalled-job check).
  */
-export async function closeQueueWorkers(workers: Worker[], timeoutMs: number): Promise<'finished' | 'returned'> {
+export async function closeQueueWorkers(
+  workers: Worker[],
+  timeoutMs: number,
+): Promise<'finished' | 'returned'> {
   const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'finished' as const);
   const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref());
   if ((await Promise.race([graceful, timeout])) === 'finished') return 'finished';

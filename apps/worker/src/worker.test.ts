@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { JobQueueService } from '@tally/jobs';
 import { sampleValue } from '@tally/metrics';
-import { CapturedLogs, createConnection, createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
+import {
+  CapturedLogs,
+  createConnection,
+  createTenant,
+  createTestEnvironment,
+  type TestEnvironment,
+} from '@tally/testing';
 import { findQueueWorkers } from './worker-shutdown';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -28,11 +34,27 @@ describe('worker process: http listener, metrics, ordered shutdown', () => {
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
     assert.equal((await fetch(`${base}/nope`)).status, 404);
     const tenant = await createTenant(env.prisma);
-    await createConnection(env.prisma, tenant.id, { status: 'active', nextSyncAt: new Date(Date.now() - 120_000) });
-    await createConnection(env.prisma, tenant.id, { status: 'active', paused: true, nextSyncAt: new Date(Date.now() - 999_000) });
-    await createConnection(env.prisma, tenant.id, { status: 'pending', nextSyncAt: new Date(Date.now() - 999_000) });
+    await createConnection(env.prisma, tenant.id, {
+      status: 'active',
+      nextSyncAt: new Date(Date.now() - 120_000),
+    });
+    await createConnection(env.prisma, tenant.id, {
+      status: 'active',
+      paused: true,
+      nextSyncAt: new Date(Date.now() - 999_000),
+    });
+    await createConnection(env.prisma, tenant.id, {
+      status: 'pending',
+      nextSyncAt: new Date(Date.now() - 999_000),
+    });
     // Delayed, so the running worker leaves it alone while we look.
-    await worker.app.get(JobQueueService).enqueue('sync.finish', { tenantId: tenant.id, runId: '00000000-0000-4000-8000-000000000000' }, { delay: 60_000 });
+    await worker.app
+      .get(JobQueueService)
+      .enqueue(
+        'sync.finish',
+        { tenantId: tenant.id, runId: '00000000-0000-4000-8000-000000000000' },
+        { delay: 60_000 },
+      );
 
     const res = await fetch(`${base}/metrics`);
     assert.equal(res.status, 200);
@@ -41,11 +63,21 @@ describe('worker process: http listener, metrics, ordered shutdown', () => {
     assert.equal(sampleValue(body, 'tally_queue_jobs', { queue: 'sync', state: 'delayed' }), 1);
     assert.equal(sampleValue(body, 'tally_queue_jobs', { queue: 'sync', state: 'failed' }), 0);
     assert.match(body, /tally_queue_jobs\{queue="sync",state="active"\} 0/);
-    assert.equal(sampleValue(body, 'tally_scheduler_due_connections'), 1, 'paused and unverified connections are not due');
+    assert.equal(
+      sampleValue(body, 'tally_scheduler_due_connections'),
+      1,
+      'paused and unverified connections are not due',
+    );
     const lag = sampleValue(body, 'tally_scheduler_lag_seconds');
     assert.ok(lag >= 120 && lag < 200, `lag ${lag}`);
     assert.match(body, /^process_cpu_user_seconds_total /m, 'default process metrics');
-    for (const name of ['tally_sync_runs_total', 'tally_sync_tasks_total', 'tally_aws_calls_total', 'tally_sts_assume_role_total', 'tally_credential_cache_lookups_total']) {
+    for (const name of [
+      'tally_sync_runs_total',
+      'tally_sync_tasks_total',
+      'tally_aws_calls_total',
+      'tally_sts_assume_role_total',
+      'tally_credential_cache_lookups_total',
+    ]) {
       assert.match(body, new RegExp(`^# TYPE ${name} counter`, 'm'), name);
     }
   });
@@ -56,11 +88,20 @@ describe('worker process: http listener, metrics, ordered shutdown', () => {
     await Promise.all([worker.close(), worker.close()]); // idempotent
     assert.ok(workers.every((w) => !w.isRunning()));
     await assert.rejects(fetch(`${base}/healthz`));
-    const lines = logs.lines.map((l) => JSON.parse(l) as { component?: string; msg: string; stopped?: number; outcome?: string });
-    for (const c of ['http', 'queue-workers', 'scheduler']) assert.ok(lines.some((l) => l.component === c), c);
+    const lines = logs.lines.map(
+      (l) => JSON.parse(l) as { component?: string; msg: string; stopped?: number; outcome?: string },
+    );
+    for (const c of ['http', 'queue-workers', 'scheduler'])
+      assert.ok(
+        lines.some((l) => l.component === c),
+        c,
+      );
     const stopped = lines.findIndex((l) => l.msg === 'scheduler stopped claiming connections');
     const finished = lines.findIndex((l) => l.msg === 'active jobs finished');
-    assert.ok(stopped >= 0 && finished > stopped, `scheduler first, then the workers:\n${lines.map((l) => l.msg).join('\n')}`);
+    assert.ok(
+      stopped >= 0 && finished > stopped,
+      `scheduler first, then the workers:\n${lines.map((l) => l.msg).join('\n')}`,
+    );
     assert.ok((lines[stopped].stopped ?? 0) >= 1, 'at least the scheduler interval was stopped');
   });
 });

@@ -25,8 +25,13 @@ export interface StartWorkerOptions extends WorkerOptions {
  * /readyz, /metrics). Signals are handled by main.ts, which calls close(): Nest's own signal
  * handling would close PostgreSQL before the jobs that use it have finished.
  */
-export async function startWorker(config: AppConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options), { bufferLogs: true });
+export async function startWorker(
+  config: AppConfig,
+  options: StartWorkerOptions = {},
+): Promise<RunningWorker> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   await app.init();
   const logger = new NestLogger('worker');
@@ -45,14 +50,22 @@ export async function startWorker(config: AppConfig, options: StartWorkerOptions
     },
   });
   const workers = findQueueWorkers(app);
-  logComponents(logger, config, http, workers.map((w) => w.name));
+  logComponents(
+    logger,
+    config,
+    http,
+    workers.map((w) => w.name),
+  );
 
   const close = async () => {
     const stopped = stopScheduler(app);
     logger.log({ component: 'scheduler', stopped }, 'scheduler stopped claiming connections');
     const active = findQueueWorkers(app);
     const outcome = await closeQueueWorkers(active, config.SHUTDOWN_TIMEOUT_MS);
-    logger.log({ component: 'queue-workers', workers: active.length, outcome }, outcome === 'finished' ? 'active jobs finished' : 'active jobs returned to the queue');
+    logger.log(
+      { component: 'queue-workers', workers: active.length, outcome },
+      outcome === 'finished' ? 'active jobs finished' : 'active jobs returned to the queue',
+    );
     await app.close();
     await new Promise((r) => http.close(r));
   };
@@ -67,7 +80,26 @@ export async function startWorker(config: AppConfig, options: StartWorkerOptions
 function logComponents(logger: NestLogger, config: AppConfig, http: Server, queues: string[]): void {
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.WORKER_METRICS_PORT;
-  logger.log({ component: 'http', port, paths: ['/healthz', '/readyz', '/metrics'] }, 'worker http listener ready');
-  logger.log({ component: 'queue-workers', queues, concurrency: config.SYNC_CONCURRENCY, perAccountRegion: config.SYNC_ACCOUNT_REGION_CONCURRENCY, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'queue workers running');
-  logger.log({ component: 'scheduler', enabled: config.SCHEDULER_ENABLED, intervalSeconds: config.SCHEDULER_INTERVAL_SECONDS }, config.SCHEDULER_ENABLED ? 'scheduler enabled' : 'scheduler disabled');
+  logger.log(
+    { component: 'http', port, paths: ['/healthz', '/readyz', '/metrics'] },
+    'worker http listener ready',
+  );
+  logger.log(
+    {
+      component: 'queue-workers',
+      queues,
+      concurrency: config.SYNC_CONCURRENCY,
+      perAccountRegion: config.SYNC_ACCOUNT_REGION_CONCURRENCY,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    },
+    'queue workers running',
+  );
+  logger.log(
+    {
+      component: 'scheduler',
+      enabled: config.SCHEDULER_ENABLED,
+      intervalSeconds: config.SCHEDULER_INTERVAL_SECONDS,
+    },
+    config.SCHEDULER_ENABLED ? 'scheduler enabled' : 'scheduler disabled',
+  );
 }

@@ -20,7 +20,11 @@ describe('parseConfig', () => {
 
   it('names every offending variable in one error', () => {
     try {
-      parseConfig({ PORT: 'eighty', OIDC_ISSUER_URL: 'https://tally.example.com/', KEY_ENCRYPTION_KEY: 'c2hvcnQ=' });
+      parseConfig({
+        PORT: 'eighty',
+        OIDC_ISSUER_URL: 'https://tally.example.com/',
+        KEY_ENCRYPTION_KEY: 'c2hvcnQ=',
+      });
       assert.fail('expected a ConfigError');
     } catch (err) {
       assert.ok(err instanceof ConfigError);
@@ -39,18 +43,31 @@ describe('parseConfig', () => {
         err.problems.some((p) => p.startsWith('OIDC_ISSUER_URL (invalid): must be https')),
     );
     assert.throws(
-      () => parseConfig({ NODE_ENV: 'production', OIDC_ISSUER_URL: 'https://t.example', KEY_ENCRYPTION_KEY: DEV_KEY_ENCRYPTION_KEY }),
+      () =>
+        parseConfig({
+          NODE_ENV: 'production',
+          OIDC_ISSUER_URL: 'https://t.example',
+          KEY_ENCRYPTION_KEY: DEV_KEY_ENCRYPTION_KEY,
+        }),
       /must not be the development key/,
     );
     const key = Buffer.alloc(32, 7).toString('base64');
-    const ok = parseConfig({ NODE_ENV: 'production', OIDC_ISSUER_URL: 'https://t.example', KEY_ENCRYPTION_KEY: key });
+    const ok = parseConfig({
+      NODE_ENV: 'production',
+      OIDC_ISSUER_URL: 'https://t.example',
+      KEY_ENCRYPTION_KEY: key,
+    });
     assert.equal(ok.usingDevKey, false);
   });
 
   it('keeps secrets out of the start-up line', () => {
     const key = Buffer.alloc(32, 9).toString('base64');
     const apiKey = `tly_${'a'.repeat(43)}`;
-    const c = parseConfig({ KEY_ENCRYPTION_KEY: key, ADMIN_API_KEY: apiKey, DATABASE_URL: 'postgresql://u:hunter2@db/x' });
+    const c = parseConfig({
+      KEY_ENCRYPTION_KEY: key,
+      ADMIN_API_KEY: apiKey,
+      DATABASE_URL: 'postgresql://u:hunter2@db/x',
+    });
     const text = JSON.stringify(redactedConfig(c));
     assert.ok(!text.includes(key) && !text.includes(apiKey) && !text.includes('hunter2'), text);
   });

@@ -15,73 +15,76 @@ const url = (protocols: string[]) =>
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), url(['http:', 'https:']).optional());
 
 const shape = {
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/tally'),
-    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-    /** Key prefix for every BullMQ key: lets test runs and deployments share one Redis. */
-    REDIS_PREFIX: z
-      .string()
-      .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
-      .default('tally'),
-    PORT: port.default(3000),
-    WORKER_METRICS_PORT: port.default(9464),
-    OIDC_ISSUER_URL: url(['http:', 'https:'])
-      .refine((v) => !v.endsWith('/'), { message: 'must not end with a slash' })
-      .default('http://127.0.0.1:3000'),
-    OIDC_AUDIENCE: z.string().min(1).max(255).default('sts.amazonaws.com'),
-    KEY_ENCRYPTION_KEY: z
-      .string()
-      .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(v), {
-        message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
-      })
-      .optional(),
-    ADMIN_API_KEY: z
-      .string()
-      .regex(/^tly_[A-Za-z0-9_-]{43,}$/, 'must look like tly_ followed by at least 43 base64url characters')
-      .optional(),
-    AWS_REGION: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1').default('us-east-1'),
-    CFN_TEMPLATE_BASE_URL: optionalUrl,
-    AWS_ENDPOINT_URL_STS: optionalUrl,
-    AWS_ENDPOINT_URL_CLOUDCONTROL: optionalUrl,
-    AWS_ENDPOINT_URL_ORGANIZATIONS: optionalUrl,
-    /** How long a signing key stays active before the scheduled rotation. */
-    SIGNING_KEY_ROTATION_DAYS: positiveInt.max(365).default(30),
-    STS_DURATION_SECONDS: z.coerce.number().int().min(900).max(43200).default(3600),
-    /** Jobs one worker process runs at once, and at most per (account, region). */
-    SYNC_CONCURRENCY: positiveInt.max(256).default(16),
-    SYNC_ACCOUNT_REGION_CONCURRENCY: positiveInt.max(64).default(4),
-    /** Tries of one sync task before it fails alone (the run ends partial), and the first retry's delay (doubling). */
-    SYNC_TASK_ATTEMPTS: positiveInt.max(20).default(5),
-    SYNC_TASK_BACKOFF_MS: positiveInt.max(600_000).default(5000),
-    /** A sync job's lock: a crashed worker's jobs (and its per-region slots) are taken over after this long. */
-    SYNC_LOCK_DURATION_MS: positiveInt.min(1000).max(600_000).default(30_000),
-    SCHEDULER_INTERVAL_SECONDS: positiveInt.max(3600).default(15),
-    SCHEDULER_ENABLED: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((v) => v === 'true'),
-    /** API requests one key may make per minute. */
-    RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
-    /** On SIGTERM: how long /readyz answers 503 before the api stops accepting (lets load balancers notice). */
-    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
-    /** On SIGTERM: the most a process waits for in-flight requests / active jobs before it exits anyway. */
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/tally'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** Key prefix for every BullMQ key: lets test runs and deployments share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+    .default('tally'),
+  PORT: port.default(3000),
+  WORKER_METRICS_PORT: port.default(9464),
+  OIDC_ISSUER_URL: url(['http:', 'https:'])
+    .refine((v) => !v.endsWith('/'), { message: 'must not end with a slash' })
+    .default('http://127.0.0.1:3000'),
+  OIDC_AUDIENCE: z.string().min(1).max(255).default('sts.amazonaws.com'),
+  KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(v), {
+      message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+    })
+    .optional(),
+  ADMIN_API_KEY: z
+    .string()
+    .regex(/^tly_[A-Za-z0-9_-]{43,}$/, 'must look like tly_ followed by at least 43 base64url characters')
+    .optional(),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1')
+    .default('us-east-1'),
+  CFN_TEMPLATE_BASE_URL: optionalUrl,
+  AWS_ENDPOINT_URL_STS: optionalUrl,
+  AWS_ENDPOINT_URL_CLOUDCONTROL: optionalUrl,
+  AWS_ENDPOINT_URL_ORGANIZATIONS: optionalUrl,
+  /** How long a signing key stays active before the scheduled rotation. */
+  SIGNING_KEY_ROTATION_DAYS: positiveInt.max(365).default(30),
+  STS_DURATION_SECONDS: z.coerce.number().int().min(900).max(43200).default(3600),
+  /** Jobs one worker process runs at once, and at most per (account, region). */
+  SYNC_CONCURRENCY: positiveInt.max(256).default(16),
+  SYNC_ACCOUNT_REGION_CONCURRENCY: positiveInt.max(64).default(4),
+  /** Tries of one sync task before it fails alone (the run ends partial), and the first retry's delay (doubling). */
+  SYNC_TASK_ATTEMPTS: positiveInt.max(20).default(5),
+  SYNC_TASK_BACKOFF_MS: positiveInt.max(600_000).default(5000),
+  /** A sync job's lock: a crashed worker's jobs (and its per-region slots) are taken over after this long. */
+  SYNC_LOCK_DURATION_MS: positiveInt.min(1000).max(600_000).default(30_000),
+  SCHEDULER_INTERVAL_SECONDS: positiveInt.max(3600).default(15),
+  SCHEDULER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** API requests one key may make per minute. */
+  RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  /** On SIGTERM: how long /readyz answers 503 before the api stops accepting (lets load balancers notice). */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /** On SIGTERM: the most a process waits for in-flight requests / active jobs before it exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 };
 
 const schema = z.object(shape).superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    if (!env.KEY_ENCRYPTION_KEY || env.KEY_ENCRYPTION_KEY === DEV_KEY_ENCRYPTION_KEY) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['KEY_ENCRYPTION_KEY'],
-        message: 'is required in production and must not be the development key',
-      });
-    }
-    if (!env.OIDC_ISSUER_URL.startsWith('https://')) {
-      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be https in production' });
-    }
-  });
+  if (env.NODE_ENV !== 'production') return;
+  if (!env.KEY_ENCRYPTION_KEY || env.KEY_ENCRYPTION_KEY === DEV_KEY_ENCRYPTION_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KEY_ENCRYPTION_KEY'],
+      message: 'is required in production and must not be the development key',
+    });
+  }
+  if (!env.OIDC_ISSUER_URL.startsWith('https://')) {
+    ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be https in production' });
+  }
+});
 
 export type Env = z.infer<typeof schema>;
 
@@ -97,9 +100,7 @@ export class ConfigError extends Error {
 
 /** Parses and validates the environment. Throws one ConfigError naming every bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const picked = Object.fromEntries(
-    Object.keys(shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  );
+  const picked = Object.fromEntries(Object.keys(shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const result = schema.safeParse(picked);
   if (!result.success) {
     throw new ConfigError(
@@ -135,7 +136,14 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
 
 /** The configuration with secrets replaced, for the one start-up log line. */
 export function redactedConfig(config: AppConfig): Record<string, unknown> {
-  const { keyEncryptionKey: _k, KEY_ENCRYPTION_KEY, ADMIN_API_KEY, DATABASE_URL, REDIS_URL, ...rest } = config;
+  const {
+    keyEncryptionKey: _k,
+    KEY_ENCRYPTION_KEY,
+    ADMIN_API_KEY,
+    DATABASE_URL,
+    REDIS_URL,
+    ...rest
+  } = config;
   const hidePassword = (u: string) => u.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:[redacted]@');
   return {
     ...rest,

@@ -1,8 +1,13 @@
-import type { DeserializeMiddleware, HandlerExecutionContext, InitializeMiddleware, MiddlewareStack } from '@smithy/types';
+import type {
+  DeserializeMiddleware,
+  HandlerExecutionContext,
+  InitializeMiddleware,
+  MiddlewareStack,
+} from '@smithy/types';
 import { metrics as processMetrics, type AwsCallOutcome, type Metrics } from './metrics';
 
 // Type-only import: @smithy/types ships with every @aws-sdk client and nothing of it reaches the build.
-/* eslint-disable @typescript-eslint/no-explicit-any -- the stack is generic over each client's own input/output types */
+
 type Stack = MiddlewareStack<any, any>;
 /** Anything with an SDK v3 middleware stack (every `@aws-sdk/client-*` client). */
 export interface InstrumentableClient {
@@ -29,7 +34,8 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'BandwidthLimitExceeded',
 ]);
-const DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden|InvalidIdentityToken|ExpiredToken/i;
+const DENIED =
+  /AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden|InvalidIdentityToken|ExpiredToken/i;
 
 /** Classifies an SDK error into the few outcomes the metrics distinguish. */
 export function classifyAwsError(err: unknown): AwsCallOutcome {
@@ -56,7 +62,10 @@ function operationOf(context: MiddlewareContext): string {
  * Adds call and throttling metrics to an SDK v3 client (idempotent): one logical call per command
  * with its latency including retries, plus one throttle event per throttled attempt.
  */
-export function instrumentAwsClient<C extends InstrumentableClient>(client: C, m: Metrics = processMetrics): C {
+export function instrumentAwsClient<C extends InstrumentableClient>(
+  client: C,
+  m: Metrics = processMetrics,
+): C {
   const call: InitializeMiddleware<any, any> = (next, context) => async (args) => {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -78,7 +87,17 @@ export function instrumentAwsClient<C extends InstrumentableClient>(client: C, m
       throw err;
     }
   };
-  client.middlewareStack.add(call, { step: 'initialize', name: 'tallyAwsCallMetrics', priority: 'high', override: true });
-  client.middlewareStack.add(attempt, { step: 'deserialize', name: 'tallyAwsThrottleMetrics', priority: 'high', override: true });
+  client.middlewareStack.add(call, {
+    step: 'initialize',
+    name: 'tallyAwsCallMetrics',
+    priority: 'high',
+    override: true,
+  });
+  client.middlewareStack.add(attempt, {
+    step: 'deserialize',
+    name: 'tallyAwsThrottleMetrics',
+    priority: 'high',
+    override: true,
+  });
   return client;
 }

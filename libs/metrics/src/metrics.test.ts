@@ -23,8 +23,14 @@ describe('Metrics', () => {
     assert.equal(sampleValue(body, 'tally_sync_run_duration_seconds_sum', { outcome: 'partial' }), 42);
     assert.equal(sampleValue(body, 'tally_sync_tasks_total', { outcome: 'succeeded' }), 2);
     assert.equal(sampleValue(body, 'tally_sync_tasks_total', { outcome: 'throttled-retry' }), 1);
-    assert.equal(sampleValue(body, 'tally_sync_resources_total', { type: 'AWS::S3::Bucket', change: 'ingested' }), 5);
-    assert.equal(sampleValue(body, 'tally_sync_resources_total', { type: 'AWS::S3::Bucket', change: 'created' }), 2);
+    assert.equal(
+      sampleValue(body, 'tally_sync_resources_total', { type: 'AWS::S3::Bucket', change: 'ingested' }),
+      5,
+    );
+    assert.equal(
+      sampleValue(body, 'tally_sync_resources_total', { type: 'AWS::S3::Bucket', change: 'created' }),
+      2,
+    );
     assert.ok(!body.includes('change="updated"'), 'zero counts add no series');
     assert.equal(sampleValue(body, 'tally_sts_assume_role_total', { outcome: 'ok' }), 1);
     assert.equal(sampleValue(body, 'tally_credential_cache_lookups_total', { result: 'hit' }), 2);
@@ -41,15 +47,23 @@ describe('Metrics', () => {
       },
     };
     m.setSources(sources);
-    assert.equal(sampleValue((await m.scrape()).body, 'tally_queue_jobs', { queue: 'sync', state: 'waiting' }), 3);
+    assert.equal(
+      sampleValue((await m.scrape()).body, 'tally_queue_jobs', { queue: 'sync', state: 'waiting' }),
+      3,
+    );
     const body = (await m.scrape()).body;
     assert.equal(sampleValue(body, 'tally_queue_jobs', { queue: 'sync', state: 'waiting' }), 4);
     // Metrics are collected in parallel: a failed read shows in this scrape or the next one.
     const errors = sampleValue(body, 'tally_scrape_errors_total', { source: 'scheduler' });
     assert.ok(errors === 1 || errors === 2, `errors after two scrapes: ${errors}`);
-    assert.ok(sampleValue((await m.scrape()).body, 'tally_scrape_errors_total', { source: 'scheduler' }) >= 2);
+    assert.ok(
+      sampleValue((await m.scrape()).body, 'tally_scrape_errors_total', { source: 'scheduler' }) >= 2,
+    );
     m.removeSources(sources);
-    assert.ok(!(await m.scrape()).body.includes('tally_queue_jobs{'), 'no stale queue series after the reader is gone');
+    assert.ok(
+      !(await m.scrape()).body.includes('tally_queue_jobs{'),
+      'no stale queue series after the reader is gone',
+    );
   });
 
   it('classifies SDK errors', () => {
@@ -58,7 +72,10 @@ describe('Metrics', () => {
     assert.equal(classifyAwsError({ name: 'AccessDeniedException', $fault: 'client' }), 'denied');
     assert.equal(classifyAwsError({ name: 'InternalFailure', $fault: 'server' }), 'server_error');
     assert.equal(classifyAwsError({ name: 'ValidationException', $fault: 'client' }), 'client_error');
-    assert.equal(classifyAwsError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), 'network_error');
+    assert.equal(
+      classifyAwsError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })),
+      'network_error',
+    );
   });
 });
 
@@ -102,7 +119,9 @@ describe('instrumentAwsClient', () => {
     throttleFirst = 1; // first attempt throttled, retry succeeds
     await client.send(new ListResourcesCommand({ TypeName: 'AWS::S3::Bucket' }));
     throttleFirst = 5; // both attempts throttled: the call fails
-    await assert.rejects(client.send(new ListResourcesCommand({ TypeName: 'AWS::S3::Bucket' })), { name: 'ThrottlingException' });
+    await assert.rejects(client.send(new ListResourcesCommand({ TypeName: 'AWS::S3::Bucket' })), {
+      name: 'ThrottlingException',
+    });
     client.destroy();
     const body = (await m.scrape()).body;
     const call = { service: 'cloudcontrol', operation: 'ListResources' };

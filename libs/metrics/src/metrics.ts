@@ -5,7 +5,8 @@ export type TaskOutcome = 'succeeded' | 'failed' | 'unsupported' | 'denied' | 's
 /** Outcome of one run. */
 export type RunOutcome = 'succeeded' | 'partial' | 'failed';
 /** Outcome of one logical AWS call (after the SDK's own retries). */
-export type AwsCallOutcome = 'ok' | 'throttled' | 'denied' | 'client_error' | 'server_error' | 'network_error';
+export type AwsCallOutcome =
+  'ok' | 'throttled' | 'denied' | 'client_error' | 'server_error' | 'network_error';
 /** What happened to resources of one type in one task. */
 export interface ResourceCounts {
   ingested?: number;
@@ -58,7 +59,12 @@ export class Metrics {
     this.registry = options.registry ?? new Registry();
     const registers = [this.registry];
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.syncRuns = new Counter({ name: 'tally_sync_runs_total', help: 'Finished sync runs by outcome.', labelNames: ['outcome'], registers });
+    this.syncRuns = new Counter({
+      name: 'tally_sync_runs_total',
+      help: 'Finished sync runs by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.syncRunDuration = new Histogram({
       name: 'tally_sync_run_duration_seconds',
       help: 'Wall time of finished sync runs, from start to finish.',
@@ -128,7 +134,9 @@ export class Metrics {
       async collect() {
         this.reset();
         if (!sources.queues) return;
-        const read = await sources.queues().catch(() => (errors.inc({ source: 'queues' }), {} as QueueCounts));
+        const read = await sources
+          .queues()
+          .catch(() => (errors.inc({ source: 'queues' }), {} as QueueCounts));
         for (const [queue, counts] of Object.entries(read)) {
           for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
         }

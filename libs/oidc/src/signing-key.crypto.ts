@@ -68,13 +68,18 @@ export function decryptPrivateKey(blob: Buffer | Uint8Array, keyEncryptionKey: B
     return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
   } catch {
     // Never echo key material; say what to check instead.
-    throw new Error(`signing key ${kid} cannot be decrypted: wrong KEY_ENCRYPTION_KEY or tampered ciphertext`);
+    throw new Error(
+      `signing key ${kid} cannot be decrypted: wrong KEY_ENCRYPTION_KEY or tampered ciphertext`,
+    );
   }
 }
 
 /** Generates an RSA-2048 key pair, its kid and the encrypted private key ready to store. */
 export async function generateSigningKey(keyEncryptionKey: Buffer): Promise<GeneratedSigningKey> {
-  const { publicKey, privateKey } = await generateRsa('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  const { publicKey, privateKey } = await generateRsa('rsa', {
+    modulusLength: 2048,
+    publicExponent: 0x10001,
+  });
   const jwk = publicKey.export({ format: 'jwk' }) as JsonWebKey;
   const kid = rsaThumbprint({ n: jwk.n!, e: jwk.e! });
   const der = privateKey.export({ format: 'der', type: 'pkcs8' });

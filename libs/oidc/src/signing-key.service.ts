@@ -42,7 +42,8 @@ export class SigningKeyService implements OnModuleInit {
   /** The key to sign with now (cached briefly; one database read in flight at a time). */
   async activeKey(): Promise<ActiveSigningKey> {
     const c = this.cached;
-    if (c && Date.now() - c.loadedAt < ACTIVE_KEY_CACHE_MS && c.generation === signingKeyGeneration()) return c.key;
+    if (c && Date.now() - c.loadedAt < ACTIVE_KEY_CACHE_MS && c.generation === signingKeyGeneration())
+      return c.key;
     this.loading ??= this.load().finally(() => (this.loading = undefined));
     return this.loading;
   }
@@ -66,7 +67,10 @@ export class SigningKeyService implements OnModuleInit {
 
   private async load(): Promise<ActiveSigningKey> {
     const generation = signingKeyGeneration();
-    let row = await this.prisma.signingKey.findFirst({ where: { status: 'active' }, orderBy: { activatedAt: 'desc' } });
+    let row = await this.prisma.signingKey.findFirst({
+      where: { status: 'active' },
+      orderBy: { activatedAt: 'desc' },
+    });
     if (!row) {
       await ensureSigningKeys(this.prisma, this.config);
       row = await this.prisma.signingKey.findFirstOrThrow({ where: { status: 'active' } });
@@ -75,7 +79,10 @@ export class SigningKeyService implements OnModuleInit {
     const key =
       this.cached?.key.kid === row.kid
         ? this.cached.key
-        : { kid: row.kid, privateKey: loadPrivateKey(row.privateKeyCipher, this.config.keyEncryptionKey, row.kid) };
+        : {
+            kid: row.kid,
+            privateKey: loadPrivateKey(row.privateKeyCipher, this.config.keyEncryptionKey, row.kid),
+          };
     this.cached = { key, loadedAt: Date.now(), generation };
     return key;
   }

@@ -25,7 +25,10 @@ describe('signing keys in the database', () => {
   });
 
   const statuses = async () =>
-    (await env.prisma.signingKey.findMany({ orderBy: { createdAt: 'asc' } })).map((k) => ({ kid: k.kid, status: k.status }));
+    (await env.prisma.signingKey.findMany({ orderBy: { createdAt: 'asc' } })).map((k) => ({
+      kid: k.kid,
+      status: k.status,
+    }));
 
   it('concurrent first starts of several replicas create exactly one active and one next key', async () => {
     const replicas = Array.from({ length: 4 }, () => createPrismaClient(env.db.url, 2));
@@ -42,7 +45,10 @@ describe('signing keys in the database', () => {
 
   it('stores no private key in plaintext', async () => {
     const rows = await env.prisma.signingKey.findMany();
-    const dump = JSON.stringify(await env.prisma.$queryRaw`SELECT encode(private_key_cipher, 'hex') AS hex, public_jwk::text AS jwk FROM signing_keys`);
+    const dump = JSON.stringify(
+      await env.prisma
+        .$queryRaw`SELECT encode(private_key_cipher, 'hex') AS hex, public_jwk::text AS jwk FROM signing_keys`,
+    );
     for (const row of rows) {
       const stored = Buffer.from(row.privateKeyCipher);
       const key = loadPrivateKey(stored, env.config.keyEncryptionKey, row.kid);
@@ -70,7 +76,10 @@ describe('signing keys in the database', () => {
     assert.equal(after.filter((k) => k.status === 'active').length, 1);
     assert.equal(after.filter((k) => k.status === 'next').length, 1);
     const published = (await publishedSigningKeys(env.prisma)).map((k) => k.kid);
-    assert.deepEqual(new Set(published), new Set([oldActive, oldNext, after.find((k) => k.status === 'next')!.kid]));
+    assert.deepEqual(
+      new Set(published),
+      new Set([oldActive, oldNext, after.find((k) => k.status === 'next')!.kid]),
+    );
     assert.equal(published[0], activeKid, 'active key first');
   });
 
@@ -117,7 +126,10 @@ describe('signing keys in the database', () => {
 
     const other = await createTenant(env.prisma);
     await assert.rejects(tokens.mintToken({ tenantId: other.id, connectionId: conn.id }), /not found/);
-    await assert.rejects(tokens.mintToken({ tenantId: tenant.id, connectionId: conn.id }, { ttlSeconds: 601 }), RangeError);
+    await assert.rejects(
+      tokens.mintToken({ tenantId: tenant.id, connectionId: conn.id }, { ttlSeconds: 601 }),
+      RangeError,
+    );
 
     const canary = await tokens.mintCanaryToken();
     assert.match(canary.subject, /^tenant:[0-9a-f-]{36}:connection:[0-9a-f-]{36}$/);

@@ -34,7 +34,12 @@ async function withKeyLock<T>(prisma: PrismaClient, fn: (tx: Tx) => Promise<T>):
   );
 }
 
-async function insertKey(tx: Tx, config: AppConfig, status: 'active' | 'next', now: Date): Promise<SigningKey> {
+async function insertKey(
+  tx: Tx,
+  config: AppConfig,
+  status: 'active' | 'next',
+  now: Date,
+): Promise<SigningKey> {
   const key = await generateSigningKey(config.keyEncryptionKey);
   return tx.signingKey.create({
     data: {
@@ -50,7 +55,10 @@ async function insertKey(tx: Tx, config: AppConfig, status: 'active' | 'next', n
 
 /** Inside the lock: makes sure there is exactly one active and one next key. */
 async function completeKeySet(tx: Tx, config: AppConfig, now: Date): Promise<void> {
-  const current = await tx.signingKey.findMany({ where: { status: { in: ['active', 'next'] } }, select: { status: true } });
+  const current = await tx.signingKey.findMany({
+    where: { status: { in: ['active', 'next'] } },
+    select: { status: true },
+  });
   if (!current.some((k) => k.status === 'active')) await insertKey(tx, config, 'active', now);
   if (!current.some((k) => k.status === 'next')) await insertKey(tx, config, 'next', now);
 }
@@ -69,8 +77,14 @@ export async function ensureSigningKeys(prisma: PrismaClient, config: AppConfig)
 }
 
 async function rotateLocked(tx: Tx, config: AppConfig, now: Date): Promise<string> {
-  await tx.signingKey.updateMany({ where: { status: 'active' }, data: { status: 'retired', retiredAt: now } });
-  const promoted = await tx.signingKey.updateMany({ where: { status: 'next' }, data: { status: 'active', activatedAt: now } });
+  await tx.signingKey.updateMany({
+    where: { status: 'active' },
+    data: { status: 'retired', retiredAt: now },
+  });
+  const promoted = await tx.signingKey.updateMany({
+    where: { status: 'next' },
+    data: { status: 'active', activatedAt: now },
+  });
   if (promoted.count === 0) await insertKey(tx, config, 'active', now);
   await insertKey(tx, config, 'next', now);
   const cutoff = new Date(now.getTime() - RETIRED_KEY_DELETE_DAYS * 86_400_000);
@@ -83,7 +97,10 @@ async function rotateLocked(tx: Tx, config: AppConfig, now: Date): Promise<strin
  * Rotates now: next becomes active, active becomes retired (still published for a while), a new
  * next key is created. Returns the new active kid. Used by the scheduled job and the CLI.
  */
-export async function rotateSigningKeys(prisma: PrismaClient, config: AppConfig): Promise<{ activeKid: string }> {
+export async function rotateSigningKeys(
+  prisma: PrismaClient,
+  config: AppConfig,
+): Promise<{ activeKid: string }> {
   const activeKid = await withKeyLock(prisma, (tx) => rotateLocked(tx, config, new Date()));
   localGeneration++;
   return { activeKid };
@@ -93,7 +110,11 @@ export async function rotateSigningKeys(prisma: PrismaClient, config: AppConfig)
  * Rotates if the active key is older than SIGNING_KEY_ROTATION_DAYS (checked under the lock, so
  * replicas running the schedule together rotate once). Returns whether it rotated.
  */
-export async function rotateSigningKeysIfDue(prisma: PrismaClient, config: AppConfig, now = new Date()): Promise<boolean> {
+export async function rotateSigningKeysIfDue(
+  prisma: PrismaClient,
+  config: AppConfig,
+  now = new Date(),
+): Promise<boolean> {
   const rotated = await withKeyLock(prisma, async (tx) => {
     await completeKeySet(tx, config, now);
     const active = await tx.signingKey.findFirstOrThrow({ where: { status: 'active' } });

@@ -4,7 +4,11 @@ import { describe, it } from 'node:test';
 import { buildTokenClaims, decodeJwt, signJwt, subjectFor } from './token.claims';
 
 describe('token claims', () => {
-  const base = { issuer: 'https://tally.example.com', audience: 'sts.amazonaws.com', subject: 'tenant:a:connection:b' };
+  const base = {
+    issuer: 'https://tally.example.com',
+    audience: 'sts.amazonaws.com',
+    subject: 'tenant:a:connection:b',
+  };
 
   it('sets iss, sub, aud, iat, exp and a unique jti', () => {
     const now = Date.UTC(2026, 0, 1, 12, 0, 0, 900);
@@ -40,7 +44,10 @@ describe('token claims', () => {
     const claims = buildTokenClaims(base);
     const token = signJwt(claims, { kid: 'k1', privateKey });
     const [h, p, s] = token.split('.');
-    assert.deepEqual(decodeJwt(token), { header: { alg: 'RS256', kid: 'k1', typ: 'JWT' }, claims: { ...claims } });
+    assert.deepEqual(decodeJwt(token), {
+      header: { alg: 'RS256', kid: 'k1', typ: 'JWT' },
+      claims: { ...claims },
+    });
     assert.ok(verify('sha256', Buffer.from(`${h}.${p}`), publicKey, Buffer.from(s, 'base64url')));
     assert.ok(!verify('sha256', Buffer.from(`${h}.${p}x`), publicKey, Buffer.from(s, 'base64url')));
     assert.doesNotMatch(token, /[=+/]/, 'base64url without padding');

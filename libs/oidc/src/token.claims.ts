@@ -40,7 +40,14 @@ export function buildTokenClaims(
     throw new RangeError(`token ttl must be 1-${MAX_TOKEN_TTL_SECONDS} seconds, got ${ttl}`);
   }
   const iat = Math.floor(now / 1000);
-  return { iss: input.issuer, sub: input.subject, aud: input.audience, iat, exp: iat + ttl, jti: randomUUID() };
+  return {
+    iss: input.issuer,
+    sub: input.subject,
+    aud: input.audience,
+    iat,
+    exp: iat + ttl,
+    jti: randomUUID(),
+  };
 }
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
@@ -54,7 +61,10 @@ export function signJwt(claims: object, key: { kid: string; privateKey: KeyObjec
 }
 
 /** Decodes (does NOT verify) a compact JWT: for tests and diagnostics. */
-export function decodeJwt(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
+export function decodeJwt(token: string): {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+} {
   const [h, p] = token.split('.');
   if (!h || !p) throw new Error('not a compact JWT');
   return {

@@ -47,7 +47,9 @@ export class TokenService {
     for (;;) {
       const tenantId = randomUUID();
       const connectionId = randomUUID();
-      const taken = await this.prisma.connection.count({ where: { OR: [{ id: connectionId }, { tenantId }] } });
+      const taken = await this.prisma.connection.count({
+        where: { OR: [{ id: connectionId }, { tenantId }] },
+      });
       if (taken) continue; // astronomically unlikely, but the claim is "verified absent"
       const subject = subjectFor(tenantId, connectionId);
       return { token: await this.sign(subject, options), subject };

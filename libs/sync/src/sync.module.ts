@@ -30,8 +30,16 @@ export class SyncRunsModule {}
     SyncPlannerService,
     SyncFinisherService,
     SyncSchedulerService,
-    { provide: CloudControlCollector, useFactory: (c: AppConfig) => new CloudControlCollector(c), inject: [APP_CONFIG] },
-    { provide: AccountRegionLimiter, useFactory: (c: AppConfig) => AccountRegionLimiter.fromConfig(c), inject: [APP_CONFIG] },
+    {
+      provide: CloudControlCollector,
+      useFactory: (c: AppConfig) => new CloudControlCollector(c),
+      inject: [APP_CONFIG],
+    },
+    {
+      provide: AccountRegionLimiter,
+      useFactory: (c: AppConfig) => AccountRegionLimiter.fromConfig(c),
+      inject: [APP_CONFIG],
+    },
   ],
   exports: [
     SyncRunsModule,

@@ -14,7 +14,9 @@ export interface TestEnvironment {
  * Everything one test file needs to run isolated: its own database and its own Redis key prefix.
  * `overrides` are environment variables, validated like production ones.
  */
-export async function createTestEnvironment(overrides: Record<string, string> = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(
+  overrides: Record<string, string> = {},
+): Promise<TestEnvironment> {
   const db = await createTestDatabase();
   const config = parseConfig({
     NODE_ENV: 'test',

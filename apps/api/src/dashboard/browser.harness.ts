@@ -19,14 +19,19 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function assertDashboardBuilt(): string {
   const dir = join(repoRoot(), 'dist', 'dashboard');
   if (!existsSync(join(dir, 'index.html'))) {
-    throw new Error(`The dashboard is not built (${dir}/index.html is missing): run \`npm run build:dashboard\` first.`);
+    throw new Error(
+      `The dashboard is not built (${dir}/index.html is missing): run \`npm run build:dashboard\` first.`,
+    );
   }
   return dir;
 }
 
 /** Headless Chromium with a fresh profile (flags from shared/STACK-NOTES.md), as one browser context. */
-export async function launchBrowser(baseURL: string): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+export async function launchBrowser(
+  baseURL: string,
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   const profile = mkdtempSync(join(tmpdir(), 'tally-chromium-'));
   // Playwright passes the profile as --user-data-dir itself (it refuses the flag in args).
   const context = await chromium.launchPersistentContext(profile, {
@@ -131,10 +136,19 @@ export async function startStack(): Promise<Stack> {
 }
 
 /** JSON over the public API with a key; throws with the problem document on non-2xx. */
-export async function apiCall<T = unknown>(url: string, key: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function apiCall<T = unknown>(
+  url: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -153,24 +167,51 @@ export interface OnboardedTenant {
  * A tenant with its own key and a connection onboarded as a customer would: the template from the
  * API deployed into the sandbox account, then verified through the API (→ active).
  */
-export async function onboardTenant(stack: Stack, name: string, accountId: string, connectionName: string): Promise<OnboardedTenant> {
+export async function onboardTenant(
+  stack: Stack,
+  name: string,
+  accountId: string,
+  connectionName: string,
+): Promise<OnboardedTenant> {
   const { url, adminKey } = stack;
   const tenant = await apiCall<{ id: string }>(url, adminKey, 'POST', '/v1/tenants', { name });
-  const created = await apiCall<{ key: string }>(url, adminKey, 'POST', `/v1/tenants/${tenant.id}/api-keys`, { name: `${name} dashboard` });
-  const conn = await apiCall<{ id: string; onboarding: { stackName?: string } }>(url, created.key, 'POST', `/v1/tenants/${tenant.id}/connections`, {
-    name: connectionName,
-    accountId,
-    mode: 'account',
-    regions: REGIONS,
+  const created = await apiCall<{ key: string }>(url, adminKey, 'POST', `/v1/tenants/${tenant.id}/api-keys`, {
+    name: `${name} dashboard`,
   });
-  const templateBody = await apiCall<string>(url, created.key, 'GET', `/v1/tenants/${tenant.id}/connections/${conn.id}/cloudformation`);
+  const conn = await apiCall<{ id: string; onboarding: { stackName?: string } }>(
+    url,
+    created.key,
+    'POST',
+    `/v1/tenants/${tenant.id}/connections`,
+    {
+      name: connectionName,
+      accountId,
+      mode: 'account',
+      regions: REGIONS,
+    },
+  );
+  const templateBody = await apiCall<string>(
+    url,
+    created.key,
+    'GET',
+    `/v1/tenants/${tenant.id}/connections/${conn.id}/cloudformation`,
+  );
   const deploy = await fetch(`${stack.sandbox.url}/_sandbox/stacks`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ accountId, stackName: conn.onboarding.stackName ?? `tally-${conn.id.slice(0, 8)}`, templateBody }),
+    body: JSON.stringify({
+      accountId,
+      stackName: conn.onboarding.stackName ?? `tally-${conn.id.slice(0, 8)}`,
+      templateBody,
+    }),
   });
   if (!deploy.ok) throw new Error(`sandbox stack deploy failed: ${deploy.status} ${await deploy.text()}`);
-  const verified = await apiCall<{ status: string; checks: unknown[] }>(url, created.key, 'POST', `/v1/tenants/${tenant.id}/connections/${conn.id}/verify`);
+  const verified = await apiCall<{ status: string; checks: unknown[] }>(
+    url,
+    created.key,
+    'POST',
+    `/v1/tenants/${tenant.id}/connections/${conn.id}/verify`,
+  );
   if (verified.status !== 'active') throw new Error(`verification did not pass: ${JSON.stringify(verified)}`);
   return { tenantId: tenant.id, key: created.key, connectionId: conn.id };
 }

@@ -97,9 +97,18 @@ describe('dashboard in a browser', { timeout: 90_000 }, () => {
       assert.ok(Date.now() < deadline, `the run did not finish; progress seen: ${seen.join(',')}`);
       await page.waitForTimeout(200);
     }
-    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `progress went back: ${seen.join(',')}`);
-    const run = await apiCall<{ resourcesSeen: number; tasksTotal: number }>(stack.url, demo.key, 'GET', `/v1/tenants/${demo.tenantId}/syncs/${runId}`);
-    assert.equal(await page.getByTestId('run-resources').textContent(), run.resourcesSeen.toLocaleString('en'));
+    for (let i = 1; i < seen.length; i++)
+      assert.ok(seen[i] >= seen[i - 1], `progress went back: ${seen.join(',')}`);
+    const run = await apiCall<{ resourcesSeen: number; tasksTotal: number }>(
+      stack.url,
+      demo.key,
+      'GET',
+      `/v1/tenants/${demo.tenantId}/syncs/${runId}`,
+    );
+    assert.equal(
+      await page.getByTestId('run-resources').textContent(),
+      run.resourcesSeen.toLocaleString('en'),
+    );
     await page.getByRole('heading', { name: /^Errors/ }).waitFor();
     await page.screenshot({ path: screenshotPath('run'), fullPage: true });
   });
@@ -116,15 +125,28 @@ describe('dashboard in a browser', { timeout: 90_000 }, () => {
 
   it('shows per-type counts equal to the API summary', async () => {
     await page.getByRole('link', { name: 'Overview' }).first().click();
-    const summary = await apiCall<Summary>(stack.url, demo.key, 'GET', `/v1/tenants/${demo.tenantId}/summary`);
-    const section = page.locator(`section[data-tenant-id="${demo.tenantId}"]`);
-    await section.getByTestId('summary-total').filter({ hasText: summary.resources.total.toLocaleString('en') }).waitFor();
-    const chips = await section.locator('[data-testid="summary"] a.chip').evaluateAll((els) =>
-      els.map((e) => [e.getAttribute('data-type'), Number(e.getAttribute('data-count'))] as const),
+    const summary = await apiCall<Summary>(
+      stack.url,
+      demo.key,
+      'GET',
+      `/v1/tenants/${demo.tenantId}/summary`,
     );
+    const section = page.locator(`section[data-tenant-id="${demo.tenantId}"]`);
+    await section
+      .getByTestId('summary-total')
+      .filter({ hasText: summary.resources.total.toLocaleString('en') })
+      .waitFor();
+    const chips = await section
+      .locator('[data-testid="summary"] a.chip')
+      .evaluateAll((els) =>
+        els.map((e) => [e.getAttribute('data-type'), Number(e.getAttribute('data-count'))] as const),
+      );
     const expected = Object.entries(summary.resources.byType).filter(([, n]) => n > 0);
     assert.deepEqual(Object.fromEntries(chips), Object.fromEntries(expected));
-    assert.ok(expected.length >= 4, `the summary has the synced types: ${JSON.stringify(summary.resources.byType)}`);
+    assert.ok(
+      expected.length >= 4,
+      `the summary has the synced types: ${JSON.stringify(summary.resources.byType)}`,
+    );
     assert.equal(summary.resources.byType[DENIED_TYPE] ?? 0, 0, 'nothing of the denied type was collected');
     await section.locator('tr[data-connection-id] .badge-partial').waitFor();
     await page.screenshot({ path: screenshotPath('overview'), fullPage: true });
@@ -148,7 +170,12 @@ describe('dashboard in a browser', { timeout: 90_000 }, () => {
   });
 
   it('browses, filters and pages the inventory, and opens a resource', async () => {
-    const summary = await apiCall<Summary>(stack.url, demo.key, 'GET', `/v1/tenants/${demo.tenantId}/summary`);
+    const summary = await apiCall<Summary>(
+      stack.url,
+      demo.key,
+      'GET',
+      `/v1/tenants/${demo.tenantId}/summary`,
+    );
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
     await page.getByRole('heading', { name: /Inventory/ }).waitFor();
     await page.locator('tr[data-resource-id]').first().waitFor();
@@ -159,20 +186,35 @@ describe('dashboard in a browser', { timeout: 90_000 }, () => {
     assert.ok(ec2 > 50, 'enough instances for two pages');
     await page.locator('.pager').getByText('50 shown').waitFor();
     const types = await page.locator('tr[data-resource-id] td:nth-child(2)').allTextContents();
-    assert.ok(types.every((t) => t === 'EC2 Instance'), `only instances: ${[...new Set(types)].join(',')}`);
-    const firstPage = await page.locator('tr[data-resource-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id')));
+    assert.ok(
+      types.every((t) => t === 'EC2 Instance'),
+      `only instances: ${[...new Set(types)].join(',')}`,
+    );
+    const firstPage = await page
+      .locator('tr[data-resource-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id')));
     await page.getByRole('button', { name: 'Next →' }).click();
     await page.locator('.pager').getByText('Page 2').waitFor();
-    await page.locator('.pager').getByText(`${ec2 - 50} shown`).waitFor();
-    const secondPage = await page.locator('tr[data-resource-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id')));
+    await page
+      .locator('.pager')
+      .getByText(`${ec2 - 50} shown`)
+      .waitFor();
+    const secondPage = await page
+      .locator('tr[data-resource-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id')));
     assert.equal(firstPage.length + secondPage.length, ec2);
     assert.equal(new Set([...firstPage, ...secondPage]).size, ec2, 'pages do not overlap');
     await page.getByRole('button', { name: '← Previous' }).click();
     await page.locator('.pager').getByText('Page 1').waitFor();
 
     // A tag filter and a text search narrow it to what the API answers for the same query.
-    const tagged = await apiCall<{ items: { name: string; identifier: string; tags: Record<string, string> }[] }>(
-      stack.url, demo.key, 'GET', `/v1/tenants/${demo.tenantId}/resources?type=AWS::EC2::Instance&limit=100`,
+    const tagged = await apiCall<{
+      items: { name: string; identifier: string; tags: Record<string, string> }[];
+    }>(
+      stack.url,
+      demo.key,
+      'GET',
+      `/v1/tenants/${demo.tenantId}/resources?type=AWS::EC2::Instance&limit=100`,
     );
     const sample = tagged.items.find((r) => Object.keys(r.tags).length > 0);
     assert.ok(sample, 'some instances carry tags');
@@ -180,7 +222,10 @@ describe('dashboard in a browser', { timeout: 90_000 }, () => {
     const expected = tagged.items.filter((r) => r.tags[tagKey] === tagValue).length;
     await page.getByLabel('Tag').fill(`${tagKey}:${tagValue}`);
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.locator('.pager').getByText(`${Math.min(expected, 50)} shown`).waitFor();
+    await page
+      .locator('.pager')
+      .getByText(`${Math.min(expected, 50)} shown`)
+      .waitFor();
     await page.screenshot({ path: screenshotPath('inventory'), fullPage: true });
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByLabel('Search').fill(sample.identifier);

@@ -1,4 +1,10 @@
-import { Injectable, Module, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
+import {
+  Injectable,
+  Module,
+  type MiddlewareConsumer,
+  type NestMiddleware,
+  type NestModule,
+} from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createDashboardHandler, defaultDashboardDir } from './dashboard.static';
 

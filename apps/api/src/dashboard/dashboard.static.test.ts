@@ -11,7 +11,12 @@ import { createDashboardHandler, DASHBOARD_CSP, isApiPath } from './dashboard.st
 async function serve(dir: string): Promise<{ url: string; server: Server }> {
   const app = express();
   app.use(createDashboardHandler(dir));
-  app.use((req, res) => res.status(404).type('application/problem+json').send(JSON.stringify({ status: 404, instance: req.path })));
+  app.use((req, res) =>
+    res
+      .status(404)
+      .type('application/problem+json')
+      .send(JSON.stringify({ status: 404, instance: req.path })),
+  );
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -26,7 +31,10 @@ describe('dashboard static serving', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tally-dashboard-'));
     mkdirSync(join(dir, 'assets'));
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Tally</title><script type="module" src="/assets/app-abc123.js"></script>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><title>Tally</title><script type="module" src="/assets/app-abc123.js"></script>',
+    );
     writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log("tally")');
     writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     writeFileSync(join(dir, '.secret'), 'no');
@@ -65,7 +73,11 @@ describe('dashboard static serving', () => {
   });
 
   it('answers index.html for client-side routes (deep links)', async () => {
-    for (const path of ['/tenants/t1/connections/c1', '/tenants/t1/resources?type=AWS::S3::Bucket', '/anything/else']) {
+    for (const path of [
+      '/tenants/t1/connections/c1',
+      '/tenants/t1/resources?type=AWS::S3::Bucket',
+      '/anything/else',
+    ]) {
       const res = await fetch(`${built.url}${path}`);
       assert.equal(res.status, 200, path);
       assert.equal(res.headers.get('cache-control'), 'no-cache', path);
@@ -74,7 +86,19 @@ describe('dashboard static serving', () => {
   });
 
   it('never answers API paths, missing assets, dotfiles or non-GET requests', async () => {
-    const paths = ['/v1', '/v1/tenants', '/docs', '/docs-json', '/.well-known/jwks.json', '/healthz', '/readyz', '/metrics', '/assets/missing.js', '/missing.css', '/.secret'];
+    const paths = [
+      '/v1',
+      '/v1/tenants',
+      '/docs',
+      '/docs-json',
+      '/.well-known/jwks.json',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/assets/missing.js',
+      '/missing.css',
+      '/.secret',
+    ];
     for (const path of paths) {
       const res = await fetch(`${built.url}${path}`);
       assert.equal(res.status, 404, path);

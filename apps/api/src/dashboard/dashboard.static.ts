@@ -65,7 +65,12 @@ export function createDashboardHandler(dir: string) {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || path === null || isApiPath(path)) return next();
     const html = index.read();
     if (html === null) {
-      res.status(503).set(SECURITY_HEADERS).set('Cache-Control', 'no-store').type('html').send(NOT_BUILT_PAGE);
+      res
+        .status(503)
+        .set(SECURITY_HEADERS)
+        .set('Cache-Control', 'no-store')
+        .type('html')
+        .send(NOT_BUILT_PAGE);
       return;
     }
     if (path === '/' || path === '/index.html') return sendIndex(res, html);
@@ -73,7 +78,15 @@ export function createDashboardHandler(dir: string) {
     const headers = { ...SECURITY_HEADERS, 'Cache-Control': hashed ? IMMUTABLE : SHORT };
     res.sendFile(
       path,
-      { root: dir, dotfiles: 'deny', index: false, cacheControl: false, etag: true, lastModified: !hashed, headers },
+      {
+        root: dir,
+        dotfiles: 'deny',
+        index: false,
+        cacheControl: false,
+        etag: true,
+        lastModified: !hashed,
+        headers,
+      },
       (err?: Error & { status?: number; statusCode?: number }) => {
         if (!err || res.headersSent) return;
         // A missing file with an extension is a real 404 (never HTML in place of a script);

@@ -18,7 +18,9 @@ export class HealthController {
   async readiness(@Res({ passthrough: true }) res: Response) {
     const result = await this.health.readiness();
     res.status(result.ready ? 200 : 503);
-    const down = Object.entries(result.checks).filter(([, c]) => !c.ok).map(([name]) => name);
+    const down = Object.entries(result.checks)
+      .filter(([, c]) => !c.ok)
+      .map(([name]) => name);
     return { status: result.ready ? 'ready' : `not ready: ${down.join(', ')} down`, checks: result.checks };
   }
 }

@@ -41,7 +41,10 @@ describe('health endpoints', () => {
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
     const res = await fetch(`${url}/readyz`);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true } } });
+    assert.deepEqual(await res.json(), {
+      status: 'ready',
+      checks: { postgres: { ok: true }, redis: { ok: true } },
+    });
   });
 
   it('answers unknown routes with problem+json 404', async () => {
@@ -89,7 +92,10 @@ describe('readiness with Redis down', () => {
     const url = await listen(app);
     const res = await fetch(`${url}/readyz`);
     assert.equal(res.status, 503);
-    const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean; error?: string }> };
+    const body = (await res.json()) as {
+      status: string;
+      checks: Record<string, { ok: boolean; error?: string }>;
+    };
     assert.equal(body.status, 'not ready: redis down');
     assert.equal(body.checks.postgres.ok, true);
     assert.equal(body.checks.redis.ok, false);

@@ -8,14 +8,20 @@ export const apiKeysCreate: CliCommand = {
   details:
     'The key is shown only in this output and stored only as a hash: copy it now.\n' +
     'Admin keys reach every tenant; tenant keys only their own tenant.',
-  options: { tenant: { type: 'string' }, admin: { type: 'boolean' }, name: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    tenant: { type: 'string' },
+    admin: { type: 'boolean' },
+    name: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   validate({ values }) {
     requireString(values.name, '--name');
     if (values.admin && values.tenant) throw new UsageError('give either --tenant <id> or --admin, not both');
     if (!values.admin) requireUuid(values.tenant, '--tenant (or --admin)');
   },
   async run(ctx, { values }, io) {
-    const { ApiKeysRepository, AuditLog, generateApiKey, TenancyModule, TenantsRepository } = await import('@tally/tenancy');
+    const { ApiKeysRepository, AuditLog, generateApiKey, TenancyModule, TenantsRepository } =
+      await import('@tally/tenancy');
     const app = await ctx.app([TenancyModule]);
     const keys = app.get(ApiKeysRepository);
     const name = requireString(values.name, '--name');
@@ -25,7 +31,8 @@ export const apiKeysCreate: CliCommand = {
       stored = (await keys.ensureAdmin({ name, prefix, hash })).key;
     } else {
       const tenantId = requireUuid(values.tenant, '--tenant');
-      if (!(await app.get(TenantsRepository).findById(tenantId))) throw new NotFoundError(`Tenant ${tenantId}`);
+      if (!(await app.get(TenantsRepository).findById(tenantId)))
+        throw new NotFoundError(`Tenant ${tenantId}`);
       stored = await keys.createForTenant(tenantId, { name, prefix, hash });
     }
     await app.get(AuditLog).record(null, {
@@ -36,7 +43,9 @@ export const apiKeysCreate: CliCommand = {
       details: { name, prefix, role: stored.role, via: 'cli' },
     });
     if (values.json) {
-      io.out(JSON.stringify({ id: stored.id, role: stored.role, tenantId: stored.tenantId, name, prefix, key }));
+      io.out(
+        JSON.stringify({ id: stored.id, role: stored.role, tenantId: stored.tenantId, name, prefix, key }),
+      );
     } else {
       io.out(`created ${stored.role} key ${stored.id} (${name})`);
       io.out(`key: ${key}`);
@@ -64,7 +73,11 @@ export const apiKeysRevoke: CliCommand = {
       return 0;
     }
     if (existing.tenantId) await app.get(ApiKeysRepository).revoke(existing.tenantId, id);
-    else await ctx.prisma.apiKey.updateMany({ where: { id, tenantId: null, revokedAt: null }, data: { revokedAt: new Date() } });
+    else
+      await ctx.prisma.apiKey.updateMany({
+        where: { id, tenantId: null, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
     await app.get(AuditLog).record(null, {
       action: 'api_key.revoke',
       targetType: 'api_key',

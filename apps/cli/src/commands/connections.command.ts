@@ -19,7 +19,20 @@ export const connectionsList: CliCommand = {
     });
     if (values.json) {
       for (const c of rows) {
-        io.out(JSON.stringify({ id: c.id, tenantId: c.tenantId, name: c.name, accountId: c.accountId, mode: c.mode, status: c.status, paused: c.paused, statusMessage: c.statusMessage, lastSyncAt: c.lastSyncAt, nextSyncAt: c.nextSyncAt }));
+        io.out(
+          JSON.stringify({
+            id: c.id,
+            tenantId: c.tenantId,
+            name: c.name,
+            accountId: c.accountId,
+            mode: c.mode,
+            status: c.status,
+            paused: c.paused,
+            statusMessage: c.statusMessage,
+            lastSyncAt: c.lastSyncAt,
+            nextSyncAt: c.nextSyncAt,
+          }),
+        );
       }
       return 0;
     }
@@ -47,7 +60,8 @@ export const connectionsVerify: CliCommand = {
   name: 'connections verify',
   summary: "Verify a connection's AWS setup (assume the role, read, canary) and record the result",
   usage: 'connections verify <connectionId> [--json]',
-  details: 'Exit 0 when the connection is active; 1 when verification found a problem (status error or insecure).',
+  details:
+    'Exit 0 when the connection is active; 1 when verification found a problem (status error or insecure).',
   options: { json: { type: 'boolean' } },
   positionals: ['connectionId'],
   validate: ({ positionals }) => void requireUuid(positionals[0], '<connectionId>'),
@@ -55,10 +69,10 @@ export const connectionsVerify: CliCommand = {
     const id = requireUuid(positionals[0], '<connectionId>');
     const found = await ctx.prisma.connection.findUnique({ where: { id }, select: { tenantId: true } });
     if (!found) throw new NotFoundError(`Connection ${id}`);
-    const [{ ConnectionVerifier, ConnectionVerifierModule }, { AuditLog, ConnectionsRepository, TenancyModule }] = await Promise.all([
-      import('@tally/aws'),
-      import('@tally/tenancy'),
-    ]);
+    const [
+      { ConnectionVerifier, ConnectionVerifierModule },
+      { AuditLog, ConnectionsRepository, TenancyModule },
+    ] = await Promise.all([import('@tally/aws'), import('@tally/tenancy')]);
     const app = await ctx.app([TenancyModule, ConnectionVerifierModule]);
     const connections = app.get(ConnectionsRepository);
     const connection = (await connections.find(found.tenantId, id))!;
@@ -82,7 +96,9 @@ export const connectionsVerify: CliCommand = {
     else {
       io.out(`connection ${id}: ${result.status}`);
       for (const c of result.checks) {
-        io.out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}${c.ok || !c.remediation ? '' : `\n       fix: ${c.remediation}`}`);
+        io.out(
+          `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}${c.ok || !c.remediation ? '' : `\n       fix: ${c.remediation}`}`,
+        );
       }
     }
     return result.status === 'active' ? 0 : 1;

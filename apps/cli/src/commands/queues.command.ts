@@ -7,20 +7,33 @@ export const queues: CliCommand = {
   usage: 'queues [--json]',
   options: { json: { type: 'boolean' } },
   async run(ctx, { values }, io) {
-    const [{ JobQueueService }, { MetricsCollectors, MetricsModule }] = await Promise.all([import('@tally/jobs'), import('@tally/metrics')]);
+    const [{ JobQueueService }, { MetricsCollectors, MetricsModule }] = await Promise.all([
+      import('@tally/jobs'),
+      import('@tally/metrics'),
+    ]);
     const app = await ctx.app([MetricsModule]);
     const collectors = app.get(MetricsCollectors);
     const jobs = app.get(JobQueueService);
     const read = async () => {
       const counts = await collectors.queueCounts();
       const workers = Object.fromEntries(
-        await Promise.all(Object.keys(counts).map(async (q) => [q, await jobs.queue(q as never).getWorkersCount()] as const)),
+        await Promise.all(
+          Object.keys(counts).map(async (q) => [q, await jobs.queue(q as never).getWorkersCount()] as const),
+        ),
       );
       return { counts, workers };
     };
-    const [{ counts, workers }, lag] = await Promise.all([withTimeout(read(), 10_000, 'Redis at REDIS_URL'), collectors.schedulerLag()]);
+    const [{ counts, workers }, lag] = await Promise.all([
+      withTimeout(read(), 10_000, 'Redis at REDIS_URL'),
+      collectors.schedulerLag(),
+    ]);
     if (values.json) {
-      io.out(JSON.stringify({ queues: Object.entries(counts).map(([name, c]) => ({ name, workers: workers[name], ...c })), scheduler: lag }));
+      io.out(
+        JSON.stringify({
+          queues: Object.entries(counts).map(([name, c]) => ({ name, workers: workers[name], ...c })),
+          scheduler: lag,
+        }),
+      );
       return 0;
     }
     const rows = Object.entries(counts).map(([name, c]) => ({
@@ -34,7 +47,10 @@ export const queues: CliCommand = {
     for (const line of formatTable(rows)) io.out(line);
     io.out(`scheduler: ${lag.due} connection(s) due, oldest overdue by ${lag.lagSeconds.toFixed(1)} s`);
     const idle = rows.filter((r) => r.workers === '0');
-    if (idle.length) io.err(`warning: no worker is connected to ${idle.map((r) => r.queue).join(', ')} (prefix ${ctx.config.REDIS_PREFIX}): start one with npm run start:worker`);
+    if (idle.length)
+      io.err(
+        `warning: no worker is connected to ${idle.map((r) => r.queue).join(', ')} (prefix ${ctx.config.REDIS_PREFIX}): start one with npm run start:worker`,
+      );
     return 0;
   },
 };

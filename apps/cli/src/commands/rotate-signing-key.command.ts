@@ -10,7 +10,10 @@ export const rotateSigningKey: CliCommand = {
   options: {},
   async run(ctx, _args, io) {
     const { rotateSigningKeys } = await import('@tally/oidc');
-    const before = await ctx.prisma.signingKey.findFirst({ where: { status: 'active' }, select: { kid: true } });
+    const before = await ctx.prisma.signingKey.findFirst({
+      where: { status: 'active' },
+      select: { kid: true },
+    });
     const { activeKid } = await rotateSigningKeys(ctx.prisma, ctx.config);
     io.out(`rotated: active key is now ${activeKid}${before ? ` (was ${before.kid}, now retired)` : ''}`);
     return 0;

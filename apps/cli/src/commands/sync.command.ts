@@ -19,44 +19,80 @@ export const sync: CliCommand = {
   positionals: ['connectionId'],
   validate({ positionals, values }) {
     requireUuid(positionals[0], '<connectionId>');
-    if (values.timeout !== undefined && !(Number(values.timeout) > 0)) throw new UsageError('--timeout must be a positive number of seconds');
+    if (values.timeout !== undefined && !(Number(values.timeout) > 0))
+      throw new UsageError('--timeout must be a positive number of seconds');
   },
   async run(ctx, { positionals, values }, io) {
     const connectionId = requireUuid(positionals[0], '<connectionId>');
-    const found = await ctx.prisma.connection.findUnique({ where: { id: connectionId }, select: { tenantId: true } });
+    const found = await ctx.prisma.connection.findUnique({
+      where: { id: connectionId },
+      select: { tenantId: true },
+    });
     if (!found) throw new NotFoundError(`Connection ${connectionId}`);
     const { SyncRunsModule, SyncRunsService } = await import('@tally/sync');
     const app = await ctx.app([SyncRunsModule]);
-    const run = await withTimeout(app.get(SyncRunsService).requestRun(found.tenantId, connectionId, 'manual'), 10_000, 'Redis at REDIS_URL');
+    const run = await withTimeout(
+      app.get(SyncRunsService).requestRun(found.tenantId, connectionId, 'manual'),
+      10_000,
+      'Redis at REDIS_URL',
+    );
     // requestRun returns the connection's queued/running run when there is one: never two at once.
-    io.out(`run ${run.id} ${run.status} (connection ${connectionId}, requested ${run.createdAt.toISOString()})`);
+    io.out(
+      `run ${run.id} ${run.status} (connection ${connectionId}, requested ${run.createdAt.toISOString()})`,
+    );
     if (!values.follow) return EXIT.ok;
-    return follow(ctx, found.tenantId, run.id, io, values.timeout ? Number(values.timeout) * 1000 : undefined);
+    return follow(
+      ctx,
+      found.tenantId,
+      run.id,
+      io,
+      values.timeout ? Number(values.timeout) * 1000 : undefined,
+    );
   },
 };
 
-async function follow(ctx: CliContext, tenantId: string, runId: string, io: Parameters<CliCommand['run']>[2], timeoutMs?: number): Promise<number> {
+async function follow(
+  ctx: CliContext,
+  tenantId: string,
+  runId: string,
+  io: Parameters<CliCommand['run']>[2],
+  timeoutMs?: number,
+): Promise<number> {
   const view = new ProgressView(io);
   const seen = new Set<string>();
   const started = Date.now();
   let errors = 0;
   let warned = false;
   for (;;) {
-    const [snapshot, events] = await Promise.all([readRun(ctx.prisma, tenantId, runId), readTaskEvents(ctx.prisma, tenantId, runId, seen)]);
+    const [snapshot, events] = await Promise.all([
+      readRun(ctx.prisma, tenantId, runId),
+      readTaskEvents(ctx.prisma, tenantId, runId, seen),
+    ]);
     for (const e of events) {
       if (e.kind === 'error') errors++;
       view.event(e);
     }
     if (FINAL.has(snapshot.status)) {
       view.finish(runId, snapshot);
-      return snapshot.status === 'succeeded' ? EXIT.ok : snapshot.status === 'partial' ? EXIT.partial : EXIT.failed;
+      return snapshot.status === 'succeeded'
+        ? EXIT.ok
+        : snapshot.status === 'partial'
+          ? EXIT.partial
+          : EXIT.failed;
     }
     view.update(snapshot, errors);
     if (!warned && snapshot.status === 'queued' && Date.now() - started > NO_WORKER_WARNING_MS) {
       warned = true;
       const { JobQueueService, QUEUES } = await import('@tally/jobs');
-      const workers = await withTimeout((await ctx.app()).get(JobQueueService).queue(QUEUES.sync).getWorkersCount(), 5000, 'Redis at REDIS_URL');
-      if (!workers) view.note(`warning: no worker is consuming queue "${QUEUES.sync}" (prefix ${ctx.config.REDIS_PREFIX}): start one with npm run start:worker`);
+      const workers = await withTimeout(
+        (await ctx.app()).get(JobQueueService).queue(QUEUES.sync).getWorkersCount(),
+        5000,
+        'Redis at REDIS_URL',
+      );
+      if (!workers)
+        view.note(
+          `warning: no worker is consuming queue "${QUEUES.sync}" (prefix ${ctx.config.REDIS_PREFIX}): start one with npm run start:worker`,
+        );
     }
     if (timeoutMs !== undefined && Date.now() - started > timeoutMs) {
       view.note(`gave up following after ${timeoutMs / 1000} s; run ${runId} is still ${snapshot.status}`);

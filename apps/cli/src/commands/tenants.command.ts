@@ -10,8 +10,15 @@ export const tenantsCreate: CliCommand = {
     const { AuditLog, TenancyModule, TenantsRepository } = await import('@tally/tenancy');
     const app = await ctx.app([TenancyModule]);
     const tenant = await app.get(TenantsRepository).create(requireString(values.name, '--name'));
-    await app.get(AuditLog).record(null, { action: 'tenant.create', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, details: { name: tenant.name, via: 'cli' } });
-    if (values.json) io.out(JSON.stringify({ id: tenant.id, name: tenant.name, createdAt: tenant.createdAt }));
+    await app.get(AuditLog).record(null, {
+      action: 'tenant.create',
+      targetType: 'tenant',
+      targetId: tenant.id,
+      tenantId: tenant.id,
+      details: { name: tenant.name, via: 'cli' },
+    });
+    if (values.json)
+      io.out(JSON.stringify({ id: tenant.id, name: tenant.name, createdAt: tenant.createdAt }));
     else io.out(`created tenant ${tenant.id} (${tenant.name})`);
     return 0;
   },

@@ -100,7 +100,10 @@ async function readProblem(res: Response): Promise<Problem> {
 }
 
 /** Builds `/v1/...` paths with encoded segments and a query string without empty values. */
-export function apiPath(segments: string[], query: Record<string, string | string[] | undefined> = {}): string {
+export function apiPath(
+  segments: string[],
+  query: Record<string, string | string[] | undefined> = {},
+): string {
   const path = '/v1/' + segments.map(encodeURIComponent).join('/');
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {

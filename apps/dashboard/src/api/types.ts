@@ -69,7 +69,8 @@ export interface Connection {
 }
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
-export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'unsupported' | 'denied' | 'skipped';
+export type TaskStatus =
+  'pending' | 'running' | 'succeeded' | 'failed' | 'unsupported' | 'denied' | 'skipped';
 
 /** A run's or task's classified error, as the API nests it (`error: { kind, code, message }`). */
 export interface RunError {

@@ -21,7 +21,12 @@ export function RunChart({ runs, now }: { runs: SyncRun[]; now: number }) {
   const label = `Durations of the last ${data.length} runs: longest ${duration(max)}, latest ${duration(data[data.length - 1].ms)}.`;
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${width} ${height + 18}`} role="img" aria-label={label} preserveAspectRatio="xMinYMid meet">
+      <svg
+        viewBox={`0 0 ${width} ${height + 18}`}
+        role="img"
+        aria-label={label}
+        preserveAspectRatio="xMinYMid meet"
+      >
         <line x1="0" x2={width} y1={height} y2={height} stroke="#94a3b8" stroke-width="1" />
         <text x="0" y="10" class="chart-axis">
           {duration(max)}
@@ -47,13 +52,20 @@ export function RunChart({ runs, now }: { runs: SyncRun[]; now: number }) {
             <text x="0" y={height + 14} class="chart-axis">
               older
             </text>
-            <text x={Math.min(width, data.length * (bar + gap))} y={height + 14} class="chart-axis" text-anchor="end">
+            <text
+              x={Math.min(width, data.length * (bar + gap))}
+              y={height + 14}
+              class="chart-axis"
+              text-anchor="end"
+            >
               latest
             </text>
           </>
         )}
       </svg>
-      <figcaption class="muted">Run durations (bar colour = outcome: green succeeded, amber partial, red failed, blue running).</figcaption>
+      <figcaption class="muted">
+        Run durations (bar colour = outcome: green succeeded, amber partial, red failed, blue running).
+      </figcaption>
     </figure>
   );
 }

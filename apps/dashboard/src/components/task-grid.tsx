@@ -42,7 +42,15 @@ export function TaskGrid({ tasks }: { tasks: SyncTask[] }) {
                   <td class="mono">{region}</td>
                   {types.map((type) => {
                     const task = byKey.get(`${row} ${type}`);
-                    return <td key={type}>{task ? <Cell task={task} selected={task.id === selected} onSelect={setSelected} /> : <span class="muted">—</span>}</td>;
+                    return (
+                      <td key={type}>
+                        {task ? (
+                          <Cell task={task} selected={task.id === selected} onSelect={setSelected} />
+                        ) : (
+                          <span class="muted">—</span>
+                        )}
+                      </td>
+                    );
                   })}
                 </tr>
               );
@@ -56,7 +64,15 @@ export function TaskGrid({ tasks }: { tasks: SyncTask[] }) {
   );
 }
 
-function Cell({ task, selected, onSelect }: { task: SyncTask; selected: boolean; onSelect: (id: string | null) => void }) {
+function Cell({
+  task,
+  selected,
+  onSelect,
+}: {
+  task: SyncTask;
+  selected: boolean;
+  onSelect: (id: string | null) => void;
+}) {
   const tipId = `tip-${task.id}`;
   const err = errorOf(task);
   const label = `${task.accountId} ${task.region} ${task.resourceType}: ${task.status}, ${task.resourcesSeen} resources`;
@@ -75,7 +91,8 @@ function Cell({ task, selected, onSelect }: { task: SyncTask; selected: boolean;
         {cellText(task)}
       </button>
       <span role="tooltip" id={tipId} class="tip">
-        <strong>{task.status}</strong> · {number.format(task.resourcesSeen)} resources · {duration(task.durationMs)}
+        <strong>{task.status}</strong> · {number.format(task.resourcesSeen)} resources ·{' '}
+        {duration(task.durationMs)}
         {err && (
           <>
             <br />

@@ -11,8 +11,9 @@ import { Link, navigate, routes } from '../router';
 
 export function ConnectionPage({ tenantId, connectionId }: { tenantId: string; connectionId: string }) {
   const conn = useApi<Connection>(apiPath(['tenants', tenantId, 'connections', connectionId]));
-  const runs = useApi<Page<SyncRun>>(apiPath(['tenants', tenantId, 'connections', connectionId, 'syncs'], { limit: '30' }), (p) =>
-    p.items.some((r) => isActive(r.status)) ? 2000 : false,
+  const runs = useApi<Page<SyncRun>>(
+    apiPath(['tenants', tenantId, 'connections', connectionId, 'syncs'], { limit: '30' }),
+    (p) => (p.items.some((r) => isActive(r.status)) ? 2000 : false),
   );
   useTitle(conn.data?.name ?? 'Connection');
   if (conn.loading && !conn.data) return <Loading label="Loading connection…" />;
@@ -43,7 +44,11 @@ export function ConnectionPage({ tenantId, connectionId }: { tenantId: string; c
         {runs.error !== undefined && !runs.data && <ErrorBox error={runs.error} retry={runs.reload} />}
         {runs.data && !runs.data.items.length && (
           <Empty title="No runs yet">
-            <p>{c.status === 'active' ? 'Press "Sync now" to collect the inventory.' : 'Verify the connection first; syncs start once it is active.'}</p>
+            <p>
+              {c.status === 'active'
+                ? 'Press "Sync now" to collect the inventory.'
+                : 'Verify the connection first; syncs start once it is active.'}
+            </p>
           </Empty>
         )}
         {runs.data && runs.data.items.length > 0 && <RunHistory tenantId={tenantId} runs={runs.data.items} />}
@@ -72,12 +77,26 @@ function Facts({ connection: c }: { connection: Connection }) {
       <dt>Last sync</dt>
       <dd title={absolute(c.lastSyncAt)}>{relative(c.lastSyncAt, now)}</dd>
       <dt>Next sync</dt>
-      <dd title={absolute(c.nextSyncAt)}>{c.paused ? 'paused' : c.status === 'active' ? relative(c.nextSyncAt, now, 'due') : 'after verification'}</dd>
+      <dd title={absolute(c.nextSyncAt)}>
+        {c.paused
+          ? 'paused'
+          : c.status === 'active'
+            ? relative(c.nextSyncAt, now, 'due')
+            : 'after verification'}
+      </dd>
     </dl>
   );
 }
 
-function Actions({ connection: c, onChanged, latest }: { connection: Connection; onChanged: () => void; latest?: SyncRun }) {
+function Actions({
+  connection: c,
+  onChanged,
+  latest,
+}: {
+  connection: Connection;
+  onChanged: () => void;
+  latest?: SyncRun;
+}) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const base = ['tenants', c.tenantId, 'connections', c.id];
@@ -136,7 +155,9 @@ function Onboarding({ connection: c, onVerified }: { connection: Connection; onV
     setVerifying(true);
     setError(undefined);
     try {
-      const v = await request<Verification>(apiPath(['tenants', c.tenantId, 'connections', c.id, 'verify']), { method: 'POST' });
+      const v = await request<Verification>(apiPath(['tenants', c.tenantId, 'connections', c.id, 'verify']), {
+        method: 'POST',
+      });
       setResult(v);
       onVerified();
     } catch (err) {
@@ -157,9 +178,11 @@ function Onboarding({ connection: c, onVerified }: { connection: Connection; onV
           <li>
             <p>
               Deploy Tally's CloudFormation stack in account <span class="mono">{c.accountId}</span>
-              {c.mode === 'organization' ? ' (the management account; a StackSet reaches every member account)' : ''}. It
-              creates an OIDC provider that trusts this Tally and a read-only role Tally assumes with web identity: no keys
-              are exchanged.
+              {c.mode === 'organization'
+                ? ' (the management account; a StackSet reaches every member account)'
+                : ''}
+              . It creates an OIDC provider that trusts this Tally and a read-only role Tally assumes with web
+              identity: no keys are exchanged.
             </p>
             {ob?.parameters && Object.keys(ob.parameters).length > 0 && (
               <div class="table-scroll">
@@ -197,7 +220,10 @@ function Onboarding({ connection: c, onVerified }: { connection: Connection; onV
             )}
           </li>
           <li>
-            <p>Then verify: Tally assumes the role, makes a harmless read and checks that no other subject is trusted.</p>
+            <p>
+              Then verify: Tally assumes the role, makes a harmless read and checks that no other subject is
+              trusted.
+            </p>
             <button type="button" class="btn btn-primary" onClick={verify} disabled={verifying}>
               {verifying ? 'Verifying…' : 'Verify'}
             </button>
@@ -245,7 +271,10 @@ function TemplateDownload({ connection: c }: { connection: Connection }) {
     setError(null);
     try {
       // The template needs the Authorization header, so it is fetched and handed over as a file.
-      const blob = await requestBlob(apiPath(['tenants', c.tenantId, 'connections', c.id, 'cloudformation']), 'application/yaml, text/yaml, */*');
+      const blob = await requestBlob(
+        apiPath(['tenants', c.tenantId, 'connections', c.id, 'cloudformation']),
+        'application/yaml, text/yaml, */*',
+      );
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
@@ -309,10 +338,18 @@ function RunHistory({ tenantId, runs }: { tenantId: string; runs: SyncRun[] }) {
               <th scope="col">Started</th>
               <th scope="col">Outcome</th>
               <th scope="col">Trigger</th>
-              <th scope="col" class="num">Duration</th>
-              <th scope="col" class="num">Tasks</th>
-              <th scope="col" class="num">Resources</th>
-              <th scope="col" class="num">Changes</th>
+              <th scope="col" class="num">
+                Duration
+              </th>
+              <th scope="col" class="num">
+                Tasks
+              </th>
+              <th scope="col" class="num">
+                Resources
+              </th>
+              <th scope="col" class="num">
+                Changes
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -347,7 +384,9 @@ function RunHistory({ tenantId, runs }: { tenantId: string; runs: SyncRun[] }) {
 
 function LatestRun({ tenantId, run }: { tenantId: string; run: SyncRun }) {
   // The fragment is never sent: it refetches the tasks whenever the run's progress changes.
-  const detail = useApi<SyncRun>(apiPath(['tenants', tenantId, 'syncs', run.id]) + `#${run.status}-${run.tasksDone}`);
+  const detail = useApi<SyncRun>(
+    apiPath(['tenants', tenantId, 'syncs', run.id]) + `#${run.status}-${run.tasksDone}`,
+  );
   return (
     <section class="panel" aria-labelledby="latest-h">
       <div class="section-head">

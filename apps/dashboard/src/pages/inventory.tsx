@@ -15,7 +15,10 @@ export function Inventory({ tenantId, location }: { tenantId: string; location: 
   const session = useSession();
   useTitle('Inventory');
   const q = location.query;
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, q.get(f) ?? ''])) as Record<(typeof FILTERS)[number], string>;
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, q.get(f) ?? ''])) as Record<
+    (typeof FILTERS)[number],
+    string
+  >;
   const cursor = q.get('cursor') ?? undefined;
   const [history, setHistory] = useState<string[]>([]);
   const summary = useApi<Summary>(apiPath(['tenants', tenantId, 'summary']));
@@ -52,7 +55,9 @@ export function Inventory({ tenantId, location }: { tenantId: string; location: 
       <nav aria-label="Breadcrumb" class="crumbs">
         <Link href={routes.overview()}>Overview</Link> / <span aria-current="page">Inventory</span>
       </nav>
-      <h1>Inventory {session.tenants.length > 1 && <span class="muted">· {tenantName(session, tenantId)}</span>}</h1>
+      <h1>
+        Inventory {session.tenants.length > 1 && <span class="muted">· {tenantName(session, tenantId)}</span>}
+      </h1>
       <FilterForm key={location.query.toString()} filters={filters} summary={summary.data} onApply={apply} />
       <section class="panel" aria-labelledby="results-h">
         <h2 id="results-h" class="sr-only">
@@ -62,21 +67,43 @@ export function Inventory({ tenantId, location }: { tenantId: string; location: 
           {list.loading && !list.data && <Loading label="Loading resources…" />}
           {list.error !== undefined && <ErrorBox error={list.error} retry={list.reload} />}
           {list.data && !list.data.items.length && (
-            <Empty title={Object.values(filters).some(Boolean) ? 'No resource matches these filters' : 'No resources yet'}>
-              <p>{Object.values(filters).some(Boolean) ? 'Clear a filter to see more.' : 'Resources appear after the first successful sync.'}</p>
+            <Empty
+              title={
+                Object.values(filters).some(Boolean)
+                  ? 'No resource matches these filters'
+                  : 'No resources yet'
+              }
+            >
+              <p>
+                {Object.values(filters).some(Boolean)
+                  ? 'Clear a filter to see more.'
+                  : 'Resources appear after the first successful sync.'}
+              </p>
             </Empty>
           )}
-          {list.data && list.data.items.length > 0 && <ResourceTable tenantId={tenantId} items={list.data.items} busy={list.loading} />}
+          {list.data && list.data.items.length > 0 && (
+            <ResourceTable tenantId={tenantId} items={list.data.items} busy={list.loading} />
+          )}
         </div>
         <div class="pager">
-          <button type="button" class="btn" disabled={!cursor || list.loading} onClick={() => goto(history[history.length - 1] || undefined, true)}>
+          <button
+            type="button"
+            class="btn"
+            disabled={!cursor || list.loading}
+            onClick={() => goto(history[history.length - 1] || undefined, true)}
+          >
             ← Previous
           </button>
           <span class="muted small" aria-live="polite">
             Page {history.length + 1}
             {list.data ? ` · ${list.data.items.length} shown` : ''}
           </span>
-          <button type="button" class="btn" disabled={!list.data?.nextCursor || list.loading} onClick={() => goto(list.data?.nextCursor ?? undefined, false)}>
+          <button
+            type="button"
+            class="btn"
+            disabled={!list.data?.nextCursor || list.loading}
+            onClick={() => goto(list.data?.nextCursor ?? undefined, false)}
+          >
             Next →
           </button>
         </div>
@@ -136,17 +163,35 @@ function FilterForm({ filters, summary, onApply }: FilterProps) {
       </div>
       <div class="field">
         <label for="f-tag">Tag</label>
-        <input id="f-tag" placeholder="key:value" value={draft.tag} onInput={set('tag')} aria-invalid={tagInvalid ? 'true' : undefined} aria-describedby="f-tag-help" />
+        <input
+          id="f-tag"
+          placeholder="key:value"
+          value={draft.tag}
+          onInput={set('tag')}
+          aria-invalid={tagInvalid ? 'true' : undefined}
+          aria-describedby="f-tag-help"
+        />
         <span id="f-tag-help" class={tagInvalid ? 'field-error small' : 'muted small'}>
           {tagInvalid ? 'Write the tag as key:value' : 'e.g. env:prod'}
         </span>
       </div>
       <div class="field field-wide">
         <label for="f-q">Search</label>
-        <input id="f-q" type="search" placeholder="name, identifier or ARN" value={draft.q} onInput={set('q')} />
+        <input
+          id="f-q"
+          type="search"
+          placeholder="name, identifier or ARN"
+          value={draft.q}
+          onInput={set('q')}
+        />
       </div>
       <div class="field field-check">
-        <input id="f-deleted" type="checkbox" checked={draft.includeDeleted === 'true'} onChange={set('includeDeleted')} />
+        <input
+          id="f-deleted"
+          type="checkbox"
+          checked={draft.includeDeleted === 'true'}
+          onChange={set('includeDeleted')}
+        />
         <label for="f-deleted">Include deleted</label>
       </div>
       <div class="field field-buttons">

@@ -35,7 +35,8 @@ export function Overview() {
       {!tenants.length && (
         <Empty title="No tenants yet">
           <p>
-            Create one with <code>POST /v1/tenants</code> (admin key), then add a connection to an AWS account.
+            Create one with <code>POST /v1/tenants</code> (admin key), then add a connection to an AWS
+            account.
           </p>
         </Empty>
       )}
@@ -47,12 +48,21 @@ export function Overview() {
   );
 }
 
-function TenantSection({ tenant, onSeverity }: { tenant: Tenant; onSeverity: (id: string, level: number) => void }) {
-  const connections = useApi<Page<Connection>>(apiPath(['tenants', tenant.id, 'connections'], { limit: '100' }));
+function TenantSection({
+  tenant,
+  onSeverity,
+}: {
+  tenant: Tenant;
+  onSeverity: (id: string, level: number) => void;
+}) {
+  const connections = useApi<Page<Connection>>(
+    apiPath(['tenants', tenant.id, 'connections'], { limit: '100' }),
+  );
   const summary = useApi<Summary>(apiPath(['tenants', tenant.id, 'summary']));
   const [levels, setLevels] = useState<Record<string, number>>({});
   const report = useCallback(
-    (connectionId: string, level: number) => setLevels((l) => (l[connectionId] === level ? l : { ...l, [connectionId]: level })),
+    (connectionId: string, level: number) =>
+      setLevels((l) => (l[connectionId] === level ? l : { ...l, [connectionId]: level })),
     [],
   );
   const items = connections.data?.items ?? [];
@@ -62,7 +72,9 @@ function TenantSection({ tenant, onSeverity }: { tenant: Tenant; onSeverity: (id
     if (loaded) onSeverity(tenant.id, worst);
   }, [loaded, worst]);
   const sorted = [...items].sort(
-    (a, b) => (levels[a.id] ?? severity(a, undefined)) - (levels[b.id] ?? severity(b, undefined)) || a.name.localeCompare(b.name),
+    (a, b) =>
+      (levels[a.id] ?? severity(a, undefined)) - (levels[b.id] ?? severity(b, undefined)) ||
+      a.name.localeCompare(b.name),
   );
   const headingId = `tenant-${tenant.id}`;
   return (
@@ -76,12 +88,14 @@ function TenantSection({ tenant, onSeverity }: { tenant: Tenant; onSeverity: (id
       <SummaryBlock tenantId={tenant.id} summary={summary} />
       <h3>Connections</h3>
       {connections.loading && !connections.data && <Loading label="Loading connections…" />}
-      {connections.error !== undefined && !connections.data && <ErrorBox error={connections.error} retry={connections.reload} />}
+      {connections.error !== undefined && !connections.data && (
+        <ErrorBox error={connections.error} retry={connections.reload} />
+      )}
       {connections.data && !items.length && (
         <Empty title="No connections yet">
           <p>
-            Connect an AWS account with <code>POST /v1/tenants/{tenant.id}/connections</code>; its onboarding steps then
-            appear here.
+            Connect an AWS account with <code>POST /v1/tenants/{tenant.id}/connections</code>; its onboarding
+            steps then appear here.
           </p>
         </Empty>
       )}
@@ -110,9 +124,16 @@ function TenantSection({ tenant, onSeverity }: { tenant: Tenant; onSeverity: (id
   );
 }
 
-function SummaryBlock({ tenantId, summary }: { tenantId: string; summary: ReturnType<typeof useApi<Summary>> }) {
+function SummaryBlock({
+  tenantId,
+  summary,
+}: {
+  tenantId: string;
+  summary: ReturnType<typeof useApi<Summary>>;
+}) {
   if (summary.loading && !summary.data) return <Loading label="Loading inventory summary…" />;
-  if (summary.error !== undefined && !summary.data) return <ErrorBox error={summary.error} retry={summary.reload} title="Summary unavailable" />;
+  if (summary.error !== undefined && !summary.data)
+    return <ErrorBox error={summary.error} retry={summary.reload} title="Summary unavailable" />;
   const counts = summary.data?.resources;
   const byType = countEntries(counts?.byType);
   const total = counts?.total ?? byType.reduce((s, [, n]) => s + n, 0);
@@ -132,7 +153,12 @@ function SummaryBlock({ tenantId, summary }: { tenantId: string; summary: Return
         <ul class="chips" aria-label="Resources by type">
           {byType.map(([type, n]) => (
             <li key={type}>
-              <Link href={routes.inventory(tenantId, new URLSearchParams({ type }))} class="chip" data-type={type} data-count={n}>
+              <Link
+                href={routes.inventory(tenantId, new URLSearchParams({ type }))}
+                class="chip"
+                data-type={type}
+                data-count={n}
+              >
                 {shortType(type)} <strong>{number.format(n)}</strong>
               </Link>
             </li>
@@ -145,20 +171,30 @@ function SummaryBlock({ tenantId, summary }: { tenantId: string; summary: Return
   );
 }
 
-function ConnectionRow({ connection: c, onSeverity }: { connection: Connection; onSeverity: (id: string, level: number) => void }) {
+function ConnectionRow({
+  connection: c,
+  onSeverity,
+}: {
+  connection: Connection;
+  onSeverity: (id: string, level: number) => void;
+}) {
   const now = useNow();
-  const runs = useApi<Page<SyncRun>>(apiPath(['tenants', c.tenantId, 'connections', c.id, 'syncs'], { limit: '1' }), (p) =>
-    p.items[0] && isActive(p.items[0].status) ? 2000 : false,
+  const runs = useApi<Page<SyncRun>>(
+    apiPath(['tenants', c.tenantId, 'connections', c.id, 'syncs'], { limit: '1' }),
+    (p) => (p.items[0] && isActive(p.items[0].status) ? 2000 : false),
   );
   const last = runs.data ? (runs.data.items[0] ?? null) : undefined;
   // The fragment is never sent; it makes the hook fetch the tasks again when the run moved on.
-  const detail = useApi<SyncRun>(last ? apiPath(['tenants', c.tenantId, 'syncs', last.id]) + `#${last.status}-${last.tasksDone}` : null);
+  const detail = useApi<SyncRun>(
+    last ? apiPath(['tenants', c.tenantId, 'syncs', last.id]) + `#${last.status}-${last.tasksDone}` : null,
+  );
   const level = runs.data ? severity(c, last) : undefined;
   useEffect(() => {
     if (level !== undefined) onSeverity(c.id, level);
   }, [level]);
   const typeCounts = new Map<string, number>();
-  for (const t of detail.data?.tasks ?? []) typeCounts.set(t.resourceType, (typeCounts.get(t.resourceType) ?? 0) + t.resourcesSeen);
+  for (const t of detail.data?.tasks ?? [])
+    typeCounts.set(t.resourceType, (typeCounts.get(t.resourceType) ?? 0) + t.resourcesSeen);
   const state = connectionState(c);
   return (
     <tr data-connection-id={c.id} class={`row-${state}`}>
@@ -171,7 +207,9 @@ function ConnectionRow({ connection: c, onSeverity }: { connection: Connection; 
       <td>
         <Badge status={state} />
         {c.paused && c.status !== 'active' && <Badge status={c.status} />}
-        {c.statusMessage && (c.status === 'error' || c.status === 'insecure') && <div class="small error-text">{c.statusMessage}</div>}
+        {c.statusMessage && (c.status === 'error' || c.status === 'insecure') && (
+          <div class="small error-text">{c.statusMessage}</div>
+        )}
       </td>
       <td>
         {runs.error !== undefined && !runs.data ? (
@@ -195,17 +233,26 @@ function ConnectionRow({ connection: c, onSeverity }: { connection: Connection; 
       </td>
       <td>
         <span title={absolute(c.nextSyncAt)}>
-          {c.paused ? <span class="muted">paused</span> : c.status !== 'active' ? <span class="muted">after verification</span> : relative(c.nextSyncAt, now, 'due')}
+          {c.paused ? (
+            <span class="muted">paused</span>
+          ) : c.status !== 'active' ? (
+            <span class="muted">after verification</span>
+          ) : (
+            relative(c.nextSyncAt, now, 'due')
+          )}
         </span>
       </td>
       <td>
         {typeCounts.size ? (
           <ul class="chips chips-small">
-            {[...typeCounts].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([type, n]) => (
-              <li key={type} class="chip">
-                {shortType(type)} <strong>{number.format(n)}</strong>
-              </li>
-            ))}
+            {[...typeCounts]
+              .filter(([, n]) => n > 0)
+              .sort((a, b) => b[1] - a[1])
+              .map(([type, n]) => (
+                <li key={type} class="chip">
+                  {shortType(type)} <strong>{number.format(n)}</strong>
+                </li>
+              ))}
           </ul>
         ) : (
           <span class="muted">—</span>
@@ -217,7 +264,13 @@ function ConnectionRow({ connection: c, onSeverity }: { connection: Connection; 
 
 function problemText(e: NonNullable<Summary['errors']>): string {
   const parts: string[] = [];
-  if (e.connections) parts.push(`${e.connections} connection${e.connections > 1 ? 's' : ''} need${e.connections > 1 ? '' : 's'} attention`);
-  if (e.failedRuns) parts.push(`${e.failedRuns} latest run${e.failedRuns > 1 ? 's' : ''} with failures (${e.failedTasks} failed task${e.failedTasks === 1 ? '' : 's'})`);
+  if (e.connections)
+    parts.push(
+      `${e.connections} connection${e.connections > 1 ? 's' : ''} need${e.connections > 1 ? '' : 's'} attention`,
+    );
+  if (e.failedRuns)
+    parts.push(
+      `${e.failedRuns} latest run${e.failedRuns > 1 ? 's' : ''} with failures (${e.failedTasks} failed task${e.failedTasks === 1 ? '' : 's'})`,
+    );
   return parts.join(' · ');
 }

@@ -15,7 +15,8 @@ export function ResourcePage({ tenantId, resourceId }: { tenantId: string; resou
   return (
     <>
       <nav aria-label="Breadcrumb" class="crumbs">
-        <Link href={routes.overview()}>Overview</Link> / <Link href={routes.inventory(tenantId)}>Inventory</Link> /{' '}
+        <Link href={routes.overview()}>Overview</Link> /{' '}
+        <Link href={routes.inventory(tenantId)}>Inventory</Link> /{' '}
         <span aria-current="page">{r.name || r.identifier}</span>
       </nav>
       <h1 class="wrap">
@@ -58,7 +59,9 @@ export function ResourcePage({ tenantId, resourceId }: { tenantId: string; resou
                 {tags.map(([k, v]) => (
                   <tr key={k}>
                     <th scope="row">
-                      <Link href={routes.inventory(tenantId, new URLSearchParams({ tag: `${k}:${v}` }))}>{k}</Link>
+                      <Link href={routes.inventory(tenantId, new URLSearchParams({ tag: `${k}:${v}` }))}>
+                        {k}
+                      </Link>
                     </th>
                     <td class="wrap">{v}</td>
                   </tr>

@@ -13,8 +13,12 @@ const PROBLEM_STATUSES = new Set(['failed', 'denied']);
 
 export function RunPage({ tenantId, runId }: { tenantId: string; runId: string }) {
   // Poll once a second while the run is in progress; stop once it has an outcome.
-  const run = useApi<SyncRun>(apiPath(['tenants', tenantId, 'syncs', runId]), (r) => (isActive(r.status) ? 1000 : false));
-  const conn = useApi<Connection>(run.data ? apiPath(['tenants', tenantId, 'connections', run.data.connectionId]) : null);
+  const run = useApi<SyncRun>(apiPath(['tenants', tenantId, 'syncs', runId]), (r) =>
+    isActive(r.status) ? 1000 : false,
+  );
+  const conn = useApi<Connection>(
+    run.data ? apiPath(['tenants', tenantId, 'connections', run.data.connectionId]) : null,
+  );
   const now = useNow(1000);
   useTitle(run.data ? `Run ${run.data.status}` : 'Run');
   if (run.loading && !run.data) return <Loading label="Loading run…" />;
@@ -22,7 +26,11 @@ export function RunPage({ tenantId, runId }: { tenantId: string; runId: string }
   const r = run.data;
   const active = isActive(r.status);
   const tasks = r.tasks ?? [];
-  const problems = tasks.filter((t) => PROBLEM_STATUSES.has(t.status) || (errorOf(t) && t.status !== 'succeeded' && t.status !== 'unsupported'));
+  const problems = tasks.filter(
+    (t) =>
+      PROBLEM_STATUSES.has(t.status) ||
+      (errorOf(t) && t.status !== 'succeeded' && t.status !== 'unsupported'),
+  );
   const runError = errorOf(r);
   const runRemediation = remediationOf(r);
   return (
@@ -40,7 +48,11 @@ export function RunPage({ tenantId, runId }: { tenantId: string; runId: string }
         <span title={absolute(r.startedAt ?? r.createdAt)}>{absolute(r.startedAt ?? r.createdAt)}</span>
         {r.finishedAt && <> · finished {absolute(r.finishedAt)}</>} · {duration(runDurationMs(r, now))}
       </p>
-      {run.error !== undefined && <p class="notice" role="status">Live updates paused: {(run.error as Error).message}. Retrying…</p>}
+      {run.error !== undefined && (
+        <p class="notice" role="status">
+          Live updates paused: {(run.error as Error).message}. Retrying…
+        </p>
+      )}
       <section class="panel" aria-labelledby="progress-h" aria-busy={active}>
         <h2 id="progress-h">{active ? 'Progress' : 'Outcome'}</h2>
         <ProgressBar done={r.tasksDone} total={r.tasksTotal} label="Tasks done" />
@@ -121,9 +133,11 @@ function TaskError({ task }: { task: SyncTask }) {
   return (
     <li class="error-item" data-task-id={task.id}>
       <p>
-        <TaskBadge status={task.status} /> <strong>{task.resourceType}</strong> in <span class="mono">{task.accountId}</span> /{' '}
-        <span class="mono">{task.region}</span>
-        {err?.kind && <span class="muted small"> · {err.kind === 'customer' ? 'you can fix this' : err.kind}</span>}
+        <TaskBadge status={task.status} /> <strong>{task.resourceType}</strong> in{' '}
+        <span class="mono">{task.accountId}</span> / <span class="mono">{task.region}</span>
+        {err?.kind && (
+          <span class="muted small"> · {err.kind === 'customer' ? 'you can fix this' : err.kind}</span>
+        )}
       </p>
       <p>
         {err?.code && <code>{err.code}</code>} {err?.message ?? 'No message.'}

@@ -20,7 +20,9 @@ export function SignIn({ notice, onSignedIn }: Props) {
     const trimmed = key.trim();
     if (!trimmed) return setError('Enter your API key.');
     if (!trimmed.startsWith('tly_')) {
-      return setError('That does not look like a Tally API key: keys start with "tly_". Paste the whole key.');
+      return setError(
+        'That does not look like a Tally API key: keys start with "tly_". Paste the whole key.',
+      );
     }
     setBusy(true);
     setError(null);
@@ -36,14 +38,21 @@ export function SignIn({ notice, onSignedIn }: Props) {
 
   return (
     <main id="main" class="signin">
-      <form class="panel signin-form" onSubmit={submit} noValidate aria-describedby={error ? 'signin-error' : undefined}>
+      <form
+        class="panel signin-form"
+        onSubmit={submit}
+        noValidate
+        aria-describedby={error ? 'signin-error' : undefined}
+      >
         <h1>
           <span class="logo" aria-hidden="true">
             T
           </span>{' '}
           Sign in to Tally
         </h1>
-        <p class="muted">Use an API key: an admin key shows every tenant, a tenant key shows its own tenant.</p>
+        <p class="muted">
+          Use an API key: an admin key shows every tenant, a tenant key shows its own tenant.
+        </p>
         {notice && (
           <p class="notice" role="status">
             {notice}
@@ -70,7 +79,9 @@ export function SignIn({ notice, onSignedIn }: Props) {
         <button type="submit" class="btn btn-primary" disabled={busy}>
           {busy ? 'Checking…' : 'Sign in'}
         </button>
-        <p class="muted small">The key stays in this browser tab only (session storage) and is sent only to this Tally server.</p>
+        <p class="muted small">
+          The key stays in this browser tab only (session storage) and is sent only to this Tally server.
+        </p>
       </form>
     </main>
   );

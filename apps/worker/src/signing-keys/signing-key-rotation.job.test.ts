@@ -19,7 +19,15 @@ describe('scheduled signing key rotation', () => {
 
   it('is registered as an interval and rotates only a key older than SIGNING_KEY_ROTATION_DAYS', async () => {
     const app = await NestFactory.createApplicationContext(
-      { module: class TestRoot {}, imports: [ConfigModule.forRoot(env.config), DbModule, ScheduleModule.forRoot(), SigningKeyRotationModule] },
+      {
+        module: class TestRoot {},
+        imports: [
+          ConfigModule.forRoot(env.config),
+          DbModule,
+          ScheduleModule.forRoot(),
+          SigningKeyRotationModule,
+        ],
+      },
       { logger: false },
     );
     try {
@@ -29,9 +37,15 @@ describe('scheduled signing key rotation', () => {
       assert.equal(await job.bootCheck, false, 'the boot check created the keys, nothing was due');
       assert.equal(await job.rotateIfDue(), false, 'fresh keys are not due');
       const active = await env.prisma.signingKey.findFirstOrThrow({ where: { status: 'active' } });
-      await env.prisma.signingKey.update({ where: { id: active.id }, data: { activatedAt: new Date(Date.now() - 31 * 86_400_000) } });
+      await env.prisma.signingKey.update({
+        where: { id: active.id },
+        data: { activatedAt: new Date(Date.now() - 31 * 86_400_000) },
+      });
       assert.equal(await job.rotateIfDue(), true);
-      assert.equal((await env.prisma.signingKey.findUniqueOrThrow({ where: { id: active.id } })).status, 'retired');
+      assert.equal(
+        (await env.prisma.signingKey.findUniqueOrThrow({ where: { id: active.id } })).status,
+        'retired',
+      );
       assert.equal(await env.prisma.signingKey.count({ where: { status: 'active' } }), 1);
       assert.equal(await job.rotateIfDue(), false, 'the new active key is not due');
     } finally {

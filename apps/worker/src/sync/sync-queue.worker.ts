@@ -1,8 +1,20 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { createRedis, QUEUES, queuePrefix, type JobName, type JobPayloads } from '@tally/jobs';
-import { AccountRegionLimiter, SyncFinisherService, SyncPlannerService, SyncTaskService, type Attempt } from '@tally/sync';
+import {
+  AccountRegionLimiter,
+  SyncFinisherService,
+  SyncPlannerService,
+  SyncTaskService,
+  type Attempt,
+} from '@tally/sync';
 
 type SyncJob = Job<JobPayloads[JobName], unknown, JobName>;
 
@@ -35,16 +47,20 @@ export class SyncQueueWorker implements OnApplicationBootstrap, OnModuleDestroy 
 
   onApplicationBootstrap(): void {
     this.connection = createRedis(this.config);
-    const worker = new Worker(QUEUES.sync, (job: Job, token?: string) => this.process(job as SyncJob, token), {
-      connection: this.connection,
-      prefix: queuePrefix(this.config),
-      concurrency: this.config.SYNC_CONCURRENCY,
-      // A crashed worker's jobs come back after the lock lapses; a job may stall a few times
-      // (e.g. repeated deploys) before BullMQ gives up on it.
-      lockDuration: this.config.SYNC_LOCK_DURATION_MS,
-      stalledInterval: Math.max(500, Math.floor(this.config.SYNC_LOCK_DURATION_MS / 2)),
-      maxStalledCount: 3,
-    });
+    const worker = new Worker(
+      QUEUES.sync,
+      (job: Job, token?: string) => this.process(job as SyncJob, token),
+      {
+        connection: this.connection,
+        prefix: queuePrefix(this.config),
+        concurrency: this.config.SYNC_CONCURRENCY,
+        // A crashed worker's jobs come back after the lock lapses; a job may stall a few times
+        // (e.g. repeated deploys) before BullMQ gives up on it.
+        lockDuration: this.config.SYNC_LOCK_DURATION_MS,
+        stalledInterval: Math.max(500, Math.floor(this.config.SYNC_LOCK_DURATION_MS / 2)),
+        maxStalledCount: 3,
+      },
+    );
     worker.on('failed', (job, err) => void this.onFailed(job as SyncJob | undefined, err));
     worker.on('error', (err) => this.logger.error({ err }, 'sync queue worker error'));
     this.worker = worker;
@@ -84,13 +100,22 @@ export class SyncQueueWorker implements OnApplicationBootstrap, OnModuleDestroy 
   private async onFailed(job: SyncJob | undefined, err: Error): Promise<void> {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
-    this.logger.warn({ job: job.name, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'sync job failed');
+    this.logger.warn(
+      { job: job.name, jobId: job.id, attempt: job.attemptsMade, final, err: err.message },
+      'sync job failed',
+    );
     if (!final) return;
     try {
       if (job.name === 'sync.task') {
-        await this.tasks.abandon(job.data as JobPayloads['sync.task'], `The task could not complete: ${err.message}`);
+        await this.tasks.abandon(
+          job.data as JobPayloads['sync.task'],
+          `The task could not complete: ${err.message}`,
+        );
       } else if (job.name === 'sync.run') {
-        await this.planner.abandon(job.data as JobPayloads['sync.run'], `The run could not be planned: ${err.message}`);
+        await this.planner.abandon(
+          job.data as JobPayloads['sync.run'],
+          `The run could not be planned: ${err.message}`,
+        );
       }
     } catch (cause) {
       this.logger.error({ err: cause, jobId: job.id }, 'could not record a failed sync job');

@@ -19,7 +19,10 @@ export class SyncSchedulerCron implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.config.SCHEDULER_ENABLED) return;
-    this.registry.addInterval(INTERVAL_NAME, setInterval(() => void this.tick(), this.config.SCHEDULER_INTERVAL_SECONDS * 1000));
+    this.registry.addInterval(
+      INTERVAL_NAME,
+      setInterval(() => void this.tick(), this.config.SCHEDULER_INTERVAL_SECONDS * 1000),
+    );
   }
 
   /** One tick; a tick still running makes the next one a no-op in this process. */

@@ -52,7 +52,10 @@ describe('a worker killed mid-run', () => {
   async function waitUntilReady(): Promise<void> {
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -78,21 +81,31 @@ describe('a worker killed mid-run', () => {
       SYNC_CONCURRENCY: '4',
       SYNC_TASK_BACKOFF_MS: '200',
     };
-    return spawn(process.execPath, [join(__dirname, '..', 'main.js')], { env, stdio: process.env.CHILD_LOG_LEVEL ? 'inherit' : 'ignore' });
+    return spawn(process.execPath, [join(__dirname, '..', 'main.js')], {
+      env,
+      stdio: process.env.CHILD_LOG_LEVEL ? 'inherit' : 'ignore',
+    });
   }
 
   it('the run converges after SIGKILL and a restart', async () => {
     child = spawnWorker();
     await waitUntilReady();
     const jobs = new JobQueueService(h.env.config);
-    const requested = await new SyncRunsService(h.env.prisma, jobs, h.env.config).requestRun(h.tenantId, h.connection.id, 'manual');
+    const requested = await new SyncRunsService(h.env.prisma, jobs, h.env.config).requestRun(
+      h.tenantId,
+      h.connection.id,
+      'manual',
+    );
     await jobs.onModuleDestroy();
     // Kill it once some tasks ended and some have not.
     const deadline = Date.now() + 15_000;
     for (;;) {
       const run = await h.env.prisma.syncRun.findUniqueOrThrow({ where: { id: requested.id } });
       if (run.tasksDone >= 2) break;
-      assert.ok(Date.now() < deadline, `worker made no progress (${run.status} ${run.tasksDone}/${run.tasksTotal})`);
+      assert.ok(
+        Date.now() < deadline,
+        `worker made no progress (${run.status} ${run.tasksDone}/${run.tasksTotal})`,
+      );
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGKILL');

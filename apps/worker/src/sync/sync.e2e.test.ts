@@ -1,7 +1,13 @@
 // The sync end to end: the real worker (BullMQ in-process) against the sandbox over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { diffInventories, expectedInventory, startSyncHarness, type SyncHarness, type TruthResource } from './sync.harness';
+import {
+  diffInventories,
+  expectedInventory,
+  startSyncHarness,
+  type SyncHarness,
+  type TruthResource,
+} from './sync.harness';
 
 const MGMT = '111111111111';
 const WORK = '222222222222';
@@ -38,10 +44,18 @@ describe('sync against the sandbox (organization)', () => {
 
   /** What the inventory must hold: live org members that are ACTIVE, minus unsupported cells. */
   async function expected(): Promise<Map<string, string>> {
-    const { accounts } = await h.control<{ accounts: { id: string; status: string; inOrganization: boolean }[] }>('GET', '/_sandbox/accounts');
-    const active = new Set(accounts.filter((a) => a.inOrganization && a.status === 'ACTIVE').map((a) => a.id));
+    const { accounts } = await h.control<{
+      accounts: { id: string; status: string; inOrganization: boolean }[];
+    }>('GET', '/_sandbox/accounts');
+    const active = new Set(
+      accounts.filter((a) => a.inOrganization && a.status === 'ACTIVE').map((a) => a.id),
+    );
     const truth = await h.truth();
-    return expectedInventory(truth, (r: TruthResource) => active.has(r.accountId) && !(r.type === 'AWS::ECS::Cluster' && r.region === 'eu-west-1'));
+    return expectedInventory(
+      truth,
+      (r: TruthResource) =>
+        active.has(r.accountId) && !(r.type === 'AWS::ECS::Cluster' && r.region === 'eu-west-1'),
+    );
   }
 
   async function assertMatchesTruth() {
@@ -86,21 +100,41 @@ describe('sync against the sandbox (organization)', () => {
     assert.equal(run.tasksDone, tasks.length);
     assert.ok(!tasks.some((t) => t.accountId === SUSPENDED));
     const s3 = tasks.filter((t) => t.resourceType === 'AWS::S3::Bucket');
-    assert.deepEqual(s3.map((t) => t.region), ['us-east-1', 'us-east-1']);
+    assert.deepEqual(
+      s3.map((t) => t.region),
+      ['us-east-1', 'us-east-1'],
+    );
     const unsupported = tasks.filter((t) => t.status === 'unsupported');
-    assert.deepEqual(unsupported.map((t) => `${t.resourceType} ${t.region}`).sort(), ['AWS::ECS::Cluster eu-west-1', 'AWS::ECS::Cluster eu-west-1']);
+    assert.deepEqual(unsupported.map((t) => `${t.resourceType} ${t.region}`).sort(), [
+      'AWS::ECS::Cluster eu-west-1',
+      'AWS::ECS::Cluster eu-west-1',
+    ]);
     assert.equal(tasks.filter((t) => t.status === 'succeeded').length, tasks.length - 2);
-    const buckets = await h.env.prisma.resource.findMany({ where: { tenantId: h.tenantId, type: 'AWS::S3::Bucket', deletedAt: null } });
+    const buckets = await h.env.prisma.resource.findMany({
+      where: { tenantId: h.tenantId, type: 'AWS::S3::Bucket', deletedAt: null },
+    });
     assert.equal(buckets.length, 2 * 2 * 3);
-    assert.ok(buckets.every((b) => (b.properties as { RegionalDomainName: string }).RegionalDomainName.includes(`.s3.${b.region}.`)));
+    assert.ok(
+      buckets.every((b) =>
+        (b.properties as { RegionalDomainName: string }).RegionalDomainName.includes(`.s3.${b.region}.`),
+      ),
+    );
     assert.equal(buckets.filter((b) => b.region === 'eu-west-1').length, 6);
     // Derived fields.
-    const ec2 = await h.env.prisma.resource.findFirstOrThrow({ where: { tenantId: h.tenantId, type: 'AWS::EC2::Instance' } });
+    const ec2 = await h.env.prisma.resource.findFirstOrThrow({
+      where: { tenantId: h.tenantId, type: 'AWS::EC2::Instance' },
+    });
     assert.match(ec2.arn!, new RegExp(`^arn:aws:ec2:${ec2.region}:${ec2.accountId}:instance/i-`));
     const rels = ec2.relationships as { type: string; target: string }[];
-    assert.ok(rels.some((r) => r.type === 'AWS::EC2::VPC'), JSON.stringify(rels));
+    assert.ok(
+      rels.some((r) => r.type === 'AWS::EC2::VPC'),
+      JSON.stringify(rels),
+    );
     assert.ok(rels.some((r) => r.type === 'AWS::EC2::Subnet'));
-    const tagged = await h.env.prisma.resource.findMany({ where: { tenantId: h.tenantId, NOT: { tags: { equals: {} } } }, take: 5 });
+    const tagged = await h.env.prisma.resource.findMany({
+      where: { tenantId: h.tenantId, NOT: { tags: { equals: {} } } },
+      take: 5,
+    });
     assert.ok(tagged.length > 0);
     for (const r of tagged) {
       const tags = (r.properties as { Tags?: { Key: string; Value: string }[] }).Tags ?? [];
@@ -112,11 +146,25 @@ describe('sync against the sandbox (organization)', () => {
     assert.equal((await changesOf(run.id)).filter((c) => c.kind === 'created').length, live - 1);
     const connection = await h.env.prisma.connection.findUniqueOrThrow({ where: { id: h.connection.id } });
     assert.ok(connection.lastSyncAt);
-    const accounts = await h.env.prisma.account.findMany({ where: { connectionId: h.connection.id }, orderBy: { accountId: 'asc' } });
-    assert.deepEqual(accounts.map((a) => [a.accountId, a.status]), [[MGMT, 'active'], [WORK, 'active'], [SUSPENDED, 'suspended']]);
-    const old = await h.env.prisma.resource.findFirstOrThrow({ where: { tenantId: h.tenantId, identifier: 'old-function' } });
+    const accounts = await h.env.prisma.account.findMany({
+      where: { connectionId: h.connection.id },
+      orderBy: { accountId: 'asc' },
+    });
+    assert.deepEqual(
+      accounts.map((a) => [a.accountId, a.status]),
+      [
+        [MGMT, 'active'],
+        [WORK, 'active'],
+        [SUSPENDED, 'suspended'],
+      ],
+    );
+    const old = await h.env.prisma.resource.findFirstOrThrow({
+      where: { tenantId: h.tenantId, identifier: 'old-function' },
+    });
     assert.equal(old.deletedAt, null);
-    console.log(`# first sync: ${live - 1} resources, ${run.apiCalls} AWS calls (${(run.apiCalls / (live - 1)).toFixed(2)}/resource), ${ms} ms`);
+    console.log(
+      `# first sync: ${live - 1} resources, ${run.apiCalls} AWS calls (${(run.apiCalls / (live - 1)).toFixed(2)}/resource), ${ms} ms`,
+    );
   });
 
   it('after creates, updates and deletes the next sync matches again with the right change rows', async () => {
@@ -124,14 +172,19 @@ describe('sync against the sandbox (organization)', () => {
     const pick = (type: string, account: string, region?: string) =>
       truth.find((r) => r.type === type && r.accountId === account && (!region || r.region === region))!;
     const ec2 = pick('AWS::EC2::Instance', MGMT, 'eu-west-1');
-    const bucket = truth.find((r) => r.type === 'AWS::S3::Bucket' && r.accountId === MGMT && r.region === 'eu-west-1')!;
+    const bucket = truth.find(
+      (r) => r.type === 'AWS::S3::Bucket' && r.accountId === MGMT && r.region === 'eu-west-1',
+    )!;
     const db = pick('AWS::RDS::DBInstance', WORK, 'us-east-1');
     const created = await h.control<{ identifier: string }>('POST', '/_sandbox/resources', {
       accountId: WORK,
       region: 'us-east-1',
       type: 'AWS::Lambda::Function',
     });
-    await h.control('PATCH', '/_sandbox/resources', { ...ref(ec2), tags: [{ Key: 'team', Value: 'sync-e2e' }] });
+    await h.control('PATCH', '/_sandbox/resources', {
+      ...ref(ec2),
+      tags: [{ Key: 'team', Value: 'sync-e2e' }],
+    });
     await h.control('DELETE', '/_sandbox/resources', ref(bucket));
     await h.control('DELETE', '/_sandbox/resources', ref(db));
 
@@ -139,7 +192,9 @@ describe('sync against the sandbox (organization)', () => {
     assert.equal(run.status, 'succeeded', run.errorMessage ?? '');
     await assertMatchesTruth();
     const changes = await changesOf(run.id);
-    const summary = changes.map((c) => `${c.kind} ${c.resource.type} ${c.resource.identifier} [${c.changedFields.join(',')}]`).sort();
+    const summary = changes
+      .map((c) => `${c.kind} ${c.resource.type} ${c.resource.identifier} [${c.changedFields.join(',')}]`)
+      .sort();
     assert.deepEqual(summary, [
       `created AWS::Lambda::Function ${created.identifier} []`,
       `deleted AWS::RDS::DBInstance ${db.identifier} []`,
@@ -147,15 +202,21 @@ describe('sync against the sandbox (organization)', () => {
       `updated AWS::EC2::Instance ${ec2.identifier} [Tags]`,
     ]);
     assert.deepEqual([run.created, run.updated, run.deleted], [1, 1, 2]);
-    const updated = await h.env.prisma.resource.findFirstOrThrow({ where: { tenantId: h.tenantId, identifier: ec2.identifier } });
+    const updated = await h.env.prisma.resource.findFirstOrThrow({
+      where: { tenantId: h.tenantId, identifier: ec2.identifier },
+    });
     assert.deepEqual(updated.tags, { team: 'sync-e2e' });
   });
 
   it('a denied type ends the run partial, with a customer error, and deletes nothing there', async () => {
-    await h.control('POST', '/_sandbox/faults', { denied: [{ accountId: WORK, type: 'AWS::RDS::DBInstance' }] });
+    await h.control('POST', '/_sandbox/faults', {
+      denied: [{ accountId: WORK, type: 'AWS::RDS::DBInstance' }],
+    });
     const rds = (await h.truth()).find((r) => r.type === 'AWS::RDS::DBInstance' && r.accountId === WORK)!;
     await h.control('DELETE', '/_sandbox/resources', ref(rds));
-    const liveBefore = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, accountId: WORK, type: 'AWS::RDS::DBInstance', deletedAt: null } });
+    const liveBefore = await h.env.prisma.resource.count({
+      where: { tenantId: h.tenantId, accountId: WORK, type: 'AWS::RDS::DBInstance', deletedAt: null },
+    });
 
     const run = await h.sync();
     assert.equal(run.status, 'partial');
@@ -164,10 +225,17 @@ describe('sync against the sandbox (organization)', () => {
     assert.match(run.errorMessage!, /2 of 18 tasks failed/);
     const denied = await h.env.prisma.syncTask.findMany({ where: { runId: run.id, status: 'denied' } });
     assert.equal(denied.length, 2);
-    assert.ok(denied.every((t) => t.accountId === WORK && t.resourceType === 'AWS::RDS::DBInstance' && t.errorKind === 'customer'));
+    assert.ok(
+      denied.every(
+        (t) =>
+          t.accountId === WORK && t.resourceType === 'AWS::RDS::DBInstance' && t.errorKind === 'customer',
+      ),
+    );
     assert.equal(denied[0].errorCode, 'AccessDeniedException');
     assert.match(denied[0].errorMessage!, /CloudFormation stack/);
-    const liveAfter = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, accountId: WORK, type: 'AWS::RDS::DBInstance', deletedAt: null } });
+    const liveAfter = await h.env.prisma.resource.count({
+      where: { tenantId: h.tenantId, accountId: WORK, type: 'AWS::RDS::DBInstance', deletedAt: null },
+    });
     assert.equal(liveAfter, liveBefore);
     assert.equal(run.deleted, 0);
     await h.control('POST', '/_sandbox/faults', { denied: [] });
@@ -179,11 +247,24 @@ describe('sync against the sandbox (organization)', () => {
     const run = await h.sync();
     assert.equal(run.status, 'succeeded', run.errorMessage ?? '');
     await assertMatchesTruth();
-    assert.ok((await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, accountId: NEWCOMER, deletedAt: null } })) > 0);
-    assert.equal(await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, accountId: WORK, deletedAt: null } }), 0);
-    const left = await h.env.prisma.account.findFirstOrThrow({ where: { connectionId: h.connection.id, accountId: WORK } });
+    assert.ok(
+      (await h.env.prisma.resource.count({
+        where: { tenantId: h.tenantId, accountId: NEWCOMER, deletedAt: null },
+      })) > 0,
+    );
+    assert.equal(
+      await h.env.prisma.resource.count({
+        where: { tenantId: h.tenantId, accountId: WORK, deletedAt: null },
+      }),
+      0,
+    );
+    const left = await h.env.prisma.account.findFirstOrThrow({
+      where: { connectionId: h.connection.id, accountId: WORK },
+    });
     assert.equal(left.status, 'left');
-    const old = await h.env.prisma.resource.findFirstOrThrow({ where: { tenantId: h.tenantId, identifier: 'old-function' } });
+    const old = await h.env.prisma.resource.findFirstOrThrow({
+      where: { tenantId: h.tenantId, identifier: 'old-function' },
+    });
     assert.equal(old.deletedAt, null, 'the suspended account keeps its data');
   });
 });

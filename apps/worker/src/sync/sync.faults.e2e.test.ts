@@ -53,18 +53,29 @@ describe('sync under heavy throttling and 5% handler failures', () => {
     assert.match(text, /ThrottlingException/, text);
     assert.match(text, /HandlerInternalFailureException/, text);
     const live = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, deletedAt: null } });
-    console.log(`# faults sync: ${live} resources, ${run.apiCalls} AWS calls incl. retries (${(run.apiCalls / live).toFixed(2)}/resource), ${ms} ms`);
+    console.log(
+      `# faults sync: ${live} resources, ${run.apiCalls} AWS calls incl. retries (${(run.apiCalls / live).toFixed(2)}/resource), ${ms} ms`,
+    );
   });
 
   it('after deletions and edits under the same faults, nothing is lost and nothing wrongly deleted', async () => {
     const truth = await h.truth();
     const victims = truth.filter((r) => r.type === 'AWS::EC2::Instance').slice(0, 5);
     for (const v of victims) {
-      await h.control('DELETE', '/_sandbox/resources', { accountId: v.accountId, region: v.region, type: v.type, identifier: v.identifier });
+      await h.control('DELETE', '/_sandbox/resources', {
+        accountId: v.accountId,
+        region: v.region,
+        type: v.type,
+        identifier: v.identifier,
+      });
     }
     const lambda = truth.find((r) => r.type === 'AWS::Lambda::Function')!;
     await h.control('PATCH', '/_sandbox/resources', {
-      accountId: lambda.accountId, region: lambda.region, type: lambda.type, identifier: lambda.identifier, properties: { MemorySize: 2048 },
+      accountId: lambda.accountId,
+      region: lambda.region,
+      type: lambda.type,
+      identifier: lambda.identifier,
+      properties: { MemorySize: 2048 },
     });
     const run = await h.sync(25_000);
     assert.equal(run.status, 'succeeded', run.errorMessage ?? '');

@@ -58,7 +58,8 @@ export async function startSyncHarness(opts: HarnessOptions): Promise<SyncHarnes
   const sandbox = await startSandbox({ port: 0, scenario: opts.scenario });
   let keys: SigningKeyService | undefined;
   const issuerServer: Server = createServer((req, res) => {
-    const send = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const send = (body: unknown) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.url === '/.well-known/openid-configuration') return send(discoveryDocument(issuer));
     if (req.url === '/.well-known/jwks.json' && keys) {
       keys.jwks().then(send, () => res.writeHead(500).end());
@@ -101,7 +102,10 @@ export async function startSyncHarness(opts: HarnessOptions): Promise<SyncHarnes
     connection,
     onboard(accountIds) {
       for (const accountId of accountIds) {
-        const providerArn = sandbox.iam.createOidcProvider(accountId, { url: issuer, clientIdList: [env.config.OIDC_AUDIENCE] });
+        const providerArn = sandbox.iam.createOidcProvider(accountId, {
+          url: issuer,
+          clientIdList: [env.config.OIDC_AUDIENCE],
+        });
         sandbox.iam.putRole(accountId, {
           roleName: ROLE,
           assumeRolePolicyDocument: {
@@ -112,7 +116,10 @@ export async function startSyncHarness(opts: HarnessOptions): Promise<SyncHarnes
                 Principal: { Federated: providerArn },
                 Action: 'sts:AssumeRoleWithWebIdentity',
                 Condition: {
-                  StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE, [`${host}:sub`]: subjectFor(tenant.id, connection.id) },
+                  StringEquals: {
+                    [`${host}:aud`]: env.config.OIDC_AUDIENCE,
+                    [`${host}:sub`]: subjectFor(tenant.id, connection.id),
+                  },
                 },
               },
             ],
@@ -133,7 +140,8 @@ export async function startSyncHarness(opts: HarnessOptions): Promise<SyncHarnes
       for (;;) {
         const run = await env.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
         if (['succeeded', 'partial', 'failed'].includes(run.status)) return run;
-        if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} (${run.tasksDone}/${run.tasksTotal} tasks)`);
+        if (Date.now() > deadline)
+          throw new Error(`run ${runId} still ${run.status} (${run.tasksDone}/${run.tasksTotal} tasks)`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -174,7 +182,10 @@ export async function startSyncHarness(opts: HarnessOptions): Promise<SyncHarnes
 }
 
 /** The truth as the inventory should hold it: `key` -> properties hash, minus what the filter drops. */
-export function expectedInventory(truth: TruthResource[], keep: (r: TruthResource) => boolean = () => true): Map<string, string> {
+export function expectedInventory(
+  truth: TruthResource[],
+  keep: (r: TruthResource) => boolean = () => true,
+): Map<string, string> {
   return new Map(truth.filter(keep).map((r) => [keyOf(r), propertiesHash(r.properties)]));
 }
 
@@ -183,5 +194,10 @@ export function diffInventories(actual: Map<string, string>, expected: Map<strin
   const missing = [...expected.keys()].filter((k) => !actual.has(k));
   const extra = [...actual.keys()].filter((k) => !expected.has(k));
   const changed = [...expected.keys()].filter((k) => actual.has(k) && actual.get(k) !== expected.get(k));
-  return { missing: missing.slice(0, 5), extra: extra.slice(0, 5), changed: changed.slice(0, 5), counts: [missing.length, extra.length, changed.length] };
+  return {
+    missing: missing.slice(0, 5),
+    extra: extra.slice(0, 5),
+    changed: changed.slice(0, 5),
+    counts: [missing.length, extra.length, changed.length],
+  };
 }

@@ -112,7 +112,10 @@ export class CloudControlCollector {
     const listed = parseModel(item.Properties);
     const known = def.listScope === 'account' ? def.regionOf?.(listed) : target.region;
     if (known && !def.partialList) {
-      return { resource: normalizeResource(def, { identifier, properties: listed, accountId, region: known }), apiCalls: 0 };
+      return {
+        resource: normalizeResource(def, { identifier, properties: listed, accountId, region: known }),
+        apiCalls: 0,
+      };
     }
     const probing = !known;
     const regions = known ? [known] : this.probeOrder(target);
@@ -128,7 +131,10 @@ export class CloudControlCollector {
         );
         apiCalls += got.attempts;
         const model = parseModel(got.value.ResourceDescription?.Properties);
-        return { resource: normalizeResource(def, { identifier, properties: model, accountId, region }), apiCalls };
+        return {
+          resource: normalizeResource(def, { identifier, properties: model, accountId, region }),
+          apiCalls,
+        };
       } catch (err) {
         apiCalls += attemptsSpent(err);
         if (!(err instanceof AwsCallError)) throw err;
@@ -172,7 +178,12 @@ export class CloudControlCollector {
       this.clients.delete(oldestKey);
       oldest.destroy();
     }
-    client = instrumentAwsClient(new CloudControlClient({ ...awsClientDefaults(this.config, 'cloudcontrol', region), credentials: target.credentials }));
+    client = instrumentAwsClient(
+      new CloudControlClient({
+        ...awsClientDefaults(this.config, 'cloudcontrol', region),
+        credentials: target.credentials,
+      }),
+    );
     this.clients.set(key, client);
     return client;
   }
@@ -183,7 +194,10 @@ const NO_RETRY: RetryPolicy = { retries: 0, baseDelayMs: 0 };
 /** S3's read handler outside the bucket's region: S3 answers 301 and the handler fails (GeneralServiceException). */
 function isWrongRegion(err: AwsCallError): boolean {
   const cause = err.cause as { message?: string } | undefined;
-  return err.awsCode === 'GeneralServiceException' && /Status Code: 301|PermanentRedirect/.test(cause?.message ?? err.message);
+  return (
+    err.awsCode === 'GeneralServiceException' &&
+    /Status Code: 301|PermanentRedirect/.test(cause?.message ?? err.message)
+  );
 }
 
 function parseModel(json: string | undefined): ResourceModel {

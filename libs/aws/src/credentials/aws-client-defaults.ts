@@ -29,7 +29,11 @@ function organizationsRegion(region: string): string {
  * The options every AWS SDK client is built with: region, the sandbox endpoint only when its
  * AWS_ENDPOINT_URL_* is set, and adaptive retries. `region` overrides the home region (Cloud Control).
  */
-export function awsClientDefaults(config: AppConfig, service: AwsServiceName, region?: string): AwsClientDefaults {
+export function awsClientDefaults(
+  config: AppConfig,
+  service: AwsServiceName,
+  region?: string,
+): AwsClientDefaults {
   const endpoint = config[ENDPOINT_VARIABLE[service]];
   const home = region ?? config.AWS_REGION;
   return {

@@ -3,5 +3,9 @@ import { OidcModule } from '@tally/oidc';
 import { AwsCredentialsService } from './aws-credentials.service';
 
 /** AwsCredentialsService for apps (ConfigModule and DbModule must be imported by the app). */
-@Module({ imports: [OidcModule], providers: [AwsCredentialsService], exports: [AwsCredentialsService, OidcModule] })
+@Module({
+  imports: [OidcModule],
+  providers: [AwsCredentialsService],
+  exports: [AwsCredentialsService, OidcModule],
+})
 export class AwsCredentialsModule {}

@@ -3,7 +3,12 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { TokenService } from '@tally/oidc';
-import { assumeRoleWithWebIdentity, createStsClient, roleArnFor, type SessionCredentials } from '../sts/web-identity';
+import {
+  assumeRoleWithWebIdentity,
+  createStsClient,
+  roleArnFor,
+  type SessionCredentials,
+} from '../sts/web-identity';
 import { CredentialCache } from './credential-cache';
 import { roleSessionName } from './role-session-name';
 
@@ -50,7 +55,10 @@ export class AwsCredentialsService implements OnModuleDestroy {
   }
 
   private async assume(target: AssumeTarget): Promise<SessionCredentials> {
-    const token = await this.tokens.mintToken({ tenantId: target.tenantId, connectionId: target.connectionId });
+    const token = await this.tokens.mintToken({
+      tenantId: target.tenantId,
+      connectionId: target.connectionId,
+    });
     this.sts ??= createStsClient(this.config);
     return assumeRoleWithWebIdentity(
       this.sts,
@@ -65,7 +73,12 @@ export class AwsCredentialsService implements OnModuleDestroy {
   }
 
   private errorContext(accountId: string) {
-    return { accountId, issuer: this.config.OIDC_ISSUER_URL, audience: this.config.OIDC_AUDIENCE, region: this.config.AWS_REGION };
+    return {
+      accountId,
+      issuer: this.config.OIDC_ISSUER_URL,
+      audience: this.config.OIDC_AUDIENCE,
+      region: this.config.AWS_REGION,
+    };
   }
 }
 

@@ -20,7 +20,11 @@ export class CredentialCache {
   private readonly inflight = new Map<string, Promise<SessionCredentials>>();
 
   /** Cached credentials while fresh; otherwise the single shared call to `fetch`. */
-  async get(key: string, fetch: () => Promise<SessionCredentials>, now = Date.now): Promise<SessionCredentials> {
+  async get(
+    key: string,
+    fetch: () => Promise<SessionCredentials>,
+    now = Date.now,
+  ): Promise<SessionCredentials> {
     const entry = this.entries.get(key);
     const hit = !!entry && now() < entry.refreshAt;
     metrics.credentialCache(hit);
@@ -45,7 +49,11 @@ export class CredentialCache {
     return this.entries.size;
   }
 
-  private async refresh(key: string, fetch: () => Promise<SessionCredentials>, now: () => number): Promise<SessionCredentials> {
+  private async refresh(
+    key: string,
+    fetch: () => Promise<SessionCredentials>,
+    now: () => number,
+  ): Promise<SessionCredentials> {
     const credentials = await fetch();
     const receivedAt = now();
     const expiresAt = credentials.expiration.getTime();

@@ -3,8 +3,23 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { buildTokenClaims, generateSigningKey, loadPrivateKey, rotateSigningKeys, SigningKeyService, signJwt, subjectFor, TokenService } from '@tally/oidc';
-import { CapturedLogs, createConnection, createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
+import {
+  buildTokenClaims,
+  generateSigningKey,
+  loadPrivateKey,
+  rotateSigningKeys,
+  SigningKeyService,
+  signJwt,
+  subjectFor,
+  TokenService,
+} from '@tally/oidc';
+import {
+  CapturedLogs,
+  createConnection,
+  createTenant,
+  createTestEnvironment,
+  type TestEnvironment,
+} from '@tally/testing';
 import { createApiApp } from '../../../../apps/api/src/app';
 import { startSandbox, type Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
 import { AwsCallError } from '../sts/aws-error.classifier';
@@ -26,32 +41,47 @@ describe('signing key rotation seen by the sandbox STS', () => {
   const secrets: string[] = []; // every token and credential seen: none may reach a log line
 
   /** A connection with a deployed "stack": provider for our issuer + role trusting its subject. */
-  async function onboard(opts: { subjectOperator?: 'StringEquals' | 'StringLike'; subject?: string; clientIds?: string[] } = {}) {
+  async function onboard(
+    opts: { subjectOperator?: 'StringEquals' | 'StringLike'; subject?: string; clientIds?: string[] } = {},
+  ) {
     const tenant = await createTenant(env.prisma);
     const conn = await createConnection(env.prisma, tenant.id, { roleName: ROLE });
-    const providerArn = sandbox.iam.createOidcProvider(conn.accountId, { url: issuer, clientIdList: opts.clientIds ?? [env.config.OIDC_AUDIENCE] });
+    const providerArn = sandbox.iam.createOidcProvider(conn.accountId, {
+      url: issuer,
+      clientIdList: opts.clientIds ?? [env.config.OIDC_AUDIENCE],
+    });
     const subject = opts.subject ?? subjectFor(tenant.id, conn.id);
     sandbox.iam.putRole(conn.accountId, {
       roleName: ROLE,
       assumeRolePolicyDocument: {
         Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Federated: providerArn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: {
-            StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
-            [opts.subjectOperator ?? 'StringEquals']: { [`${host}:sub`]: subject },
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: providerArn },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: {
+              StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
+              [opts.subjectOperator ?? 'StringEquals']: { [`${host}:sub`]: subject },
+            },
           },
-        }],
+        ],
       },
     });
-    const target: AssumeTarget = { tenantId: tenant.id, connectionId: conn.id, accountId: conn.accountId, roleName: ROLE };
+    const target: AssumeTarget = {
+      tenantId: tenant.id,
+      connectionId: conn.id,
+      accountId: conn.accountId,
+      roleName: ROLE,
+    };
     return { tenant, conn, target };
   }
 
   async function rejection(p: Promise<unknown>): Promise<AwsCallError> {
-    const err = await p.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+    const err = await p.then(
+      () => assert.fail('expected a rejection'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof AwsCallError, `not classified: ${String(err)}`);
     return err;
   }
@@ -90,7 +120,11 @@ describe('signing key rotation seen by the sandbox STS', () => {
   }
 
   const claimsFor = (t: AssumeTarget) =>
-    buildTokenClaims({ issuer, audience: env.config.OIDC_AUDIENCE, subject: subjectFor(t.tenantId, t.connectionId) });
+    buildTokenClaims({
+      issuer,
+      audience: env.config.OIDC_AUDIENCE,
+      subject: subjectFor(t.tenantId, t.connectionId),
+    });
 
   it('a key rotated out but still published verifies; a key we never published does not', async () => {
     const { target } = await onboard();
@@ -99,17 +133,26 @@ describe('signing key rotation seen by the sandbox STS', () => {
     await rotateSigningKeys(env.prisma, env.config);
     const row = await env.prisma.signingKey.findUniqueOrThrow({ where: { kid: retiredKid } });
     assert.equal(row.status, 'retired');
-    const retiredKey = { kid: row.kid, privateKey: loadPrivateKey(row.privateKeyCipher, env.config.keyEncryptionKey, row.kid) };
+    const retiredKey = {
+      kid: row.kid,
+      privateKey: loadPrivateKey(row.privateKeyCipher, env.config.keyEncryptionKey, row.kid),
+    };
     const old = await call(target, signJwt(claimsFor(target), retiredKey));
     assert.match(old.accessKeyId, /^ASIA/);
 
     const unknown = await generateSigningKey(env.config.keyEncryptionKey);
-    const forged = signJwt(claimsFor(target), { kid: unknown.kid, privateKey: loadPrivateKey(unknown.privateKeyCipher, env.config.keyEncryptionKey, unknown.kid) });
+    const forged = signJwt(claimsFor(target), {
+      kid: unknown.kid,
+      privateKey: loadPrivateKey(unknown.privateKeyCipher, env.config.keyEncryptionKey, unknown.kid),
+    });
     const err = await rejection(call(target, forged));
     assert.equal(err.awsCode, 'InvalidIdentityToken');
     assert.equal(err.reason, 'token_rejected');
     // Same kid as a published key but a different key: the signature check must fail too.
-    const wrongSig = signJwt(claimsFor(target), { kid: retiredKid, privateKey: loadPrivateKey(unknown.privateKeyCipher, env.config.keyEncryptionKey, unknown.kid) });
+    const wrongSig = signJwt(claimsFor(target), {
+      kid: retiredKid,
+      privateKey: loadPrivateKey(unknown.privateKeyCipher, env.config.keyEncryptionKey, unknown.kid),
+    });
     assert.equal((await rejection(call(target, wrongSig))).awsCode, 'InvalidIdentityToken');
   });
 
@@ -121,11 +164,18 @@ describe('signing key rotation seen by the sandbox STS', () => {
     await rotateSigningKeys(env.prisma, env.config);
     const { activeKid } = await rotateSigningKeys(env.prisma, env.config);
     const token = await tokens.mintToken({ tenantId: target.tenantId, connectionId: target.connectionId });
-    assert.ok(token.startsWith(Buffer.from(JSON.stringify({ alg: 'RS256', kid: activeKid, typ: 'JWT' })).toString('base64url')));
+    assert.ok(
+      token.startsWith(
+        Buffer.from(JSON.stringify({ alg: 'RS256', kid: activeKid, typ: 'JWT' })).toString('base64url'),
+      ),
+    );
     secrets.push(token);
     const creds = await call(target, token);
     secrets.push(creds.secretAccessKey, creds.sessionToken!);
-    assert.equal(sandbox.calls.list({ since: before, operation: 'AssumeRoleWithWebIdentity' }).at(-1)?.outcome, 'ok');
+    assert.equal(
+      sandbox.calls.list({ since: before, operation: 'AssumeRoleWithWebIdentity' }).at(-1)?.outcome,
+      'ok',
+    );
   });
 
   it('no token or credential appears in the captured logs', () => {

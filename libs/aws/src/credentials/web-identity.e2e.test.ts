@@ -5,11 +5,23 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { buildTokenClaims, SigningKeyService, signJwt, subjectFor, TokenService } from '@tally/oidc';
-import { CapturedLogs, createConnection, createTenant, createTestEnvironment, randomAccountId, type TestEnvironment } from '@tally/testing';
+import {
+  CapturedLogs,
+  createConnection,
+  createTenant,
+  createTestEnvironment,
+  randomAccountId,
+  type TestEnvironment,
+} from '@tally/testing';
 import { createApiApp } from '../../../../apps/api/src/app';
 import { startSandbox, type Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
 import { AwsCallError } from '../sts/aws-error.classifier';
-import { assumeRoleWithWebIdentity, createStsClient, getCallerIdentity, roleArnFor } from '../sts/web-identity';
+import {
+  assumeRoleWithWebIdentity,
+  createStsClient,
+  getCallerIdentity,
+  roleArnFor,
+} from '../sts/web-identity';
 import { AwsCredentialsService, type AssumeTarget } from './aws-credentials.service';
 
 const ROLE = 'TallyReadOnly';
@@ -27,32 +39,47 @@ describe('web identity against the sandbox STS', () => {
   const secrets: string[] = []; // every token and credential seen: none may reach a log line
 
   /** A connection with a deployed "stack": provider for our issuer + role trusting its subject. */
-  async function onboard(opts: { subjectOperator?: 'StringEquals' | 'StringLike'; subject?: string; clientIds?: string[] } = {}) {
+  async function onboard(
+    opts: { subjectOperator?: 'StringEquals' | 'StringLike'; subject?: string; clientIds?: string[] } = {},
+  ) {
     const tenant = await createTenant(env.prisma);
     const conn = await createConnection(env.prisma, tenant.id, { roleName: ROLE });
-    const providerArn = sandbox.iam.createOidcProvider(conn.accountId, { url: issuer, clientIdList: opts.clientIds ?? [env.config.OIDC_AUDIENCE] });
+    const providerArn = sandbox.iam.createOidcProvider(conn.accountId, {
+      url: issuer,
+      clientIdList: opts.clientIds ?? [env.config.OIDC_AUDIENCE],
+    });
     const subject = opts.subject ?? subjectFor(tenant.id, conn.id);
     sandbox.iam.putRole(conn.accountId, {
       roleName: ROLE,
       assumeRolePolicyDocument: {
         Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Federated: providerArn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: {
-            StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
-            [opts.subjectOperator ?? 'StringEquals']: { [`${host}:sub`]: subject },
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: providerArn },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: {
+              StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
+              [opts.subjectOperator ?? 'StringEquals']: { [`${host}:sub`]: subject },
+            },
           },
-        }],
+        ],
       },
     });
-    const target: AssumeTarget = { tenantId: tenant.id, connectionId: conn.id, accountId: conn.accountId, roleName: ROLE };
+    const target: AssumeTarget = {
+      tenantId: tenant.id,
+      connectionId: conn.id,
+      accountId: conn.accountId,
+      roleName: ROLE,
+    };
     return { tenant, conn, target };
   }
 
   async function rejection(p: Promise<unknown>): Promise<AwsCallError> {
-    const err = await p.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+    const err = await p.then(
+      () => assert.fail('expected a rejection'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof AwsCallError, `not classified: ${String(err)}`);
     return err;
   }
@@ -112,18 +139,33 @@ describe('web identity against the sandbox STS', () => {
   it('an account without a provider for our issuer answers InvalidIdentityToken naming the issuer', async () => {
     const tenant = await createTenant(env.prisma);
     const conn = await createConnection(env.prisma, tenant.id, { accountId: randomAccountId() });
-    const err = await rejection(service.forAccount({ tenantId: tenant.id, connectionId: conn.id, accountId: conn.accountId, roleName: ROLE })());
+    const err = await rejection(
+      service.forAccount({
+        tenantId: tenant.id,
+        connectionId: conn.id,
+        accountId: conn.accountId,
+        roleName: ROLE,
+      })(),
+    );
     assert.equal(err.awsCode, 'InvalidIdentityToken');
     assert.equal(err.reason, 'oidc_provider_missing');
     assert.match(err.message, new RegExp(issuer.replace(/[.:/]/g, '\\$&')));
-    assert.match((err.cause as Error).message, new RegExp(`No OpenIDConnect provider found in your account for ${issuer}`));
+    assert.match(
+      (err.cause as Error).message,
+      new RegExp(`No OpenIDConnect provider found in your account for ${issuer}`),
+    );
     assert.match(err.remediation!, /Deploy the Tally CloudFormation stack/);
   });
 
   it('an expired token answers ExpiredTokenException', async () => {
     const { target } = await onboard();
     const claims = buildTokenClaims(
-      { issuer, audience: env.config.OIDC_AUDIENCE, subject: subjectFor(target.tenantId, target.connectionId), ttlSeconds: 600 },
+      {
+        issuer,
+        audience: env.config.OIDC_AUDIENCE,
+        subject: subjectFor(target.tenantId, target.connectionId),
+        ttlSeconds: 600,
+      },
       Date.now() - 20 * 60_000,
     );
     const token = signJwt(claims, await keys.activeKey());
@@ -150,7 +192,9 @@ describe('web identity against the sandbox STS', () => {
     sandbox.settings.update({ credentialLifetimeSeconds: 3 });
     try {
       const since = sandbox.calls.lastSeq;
-      const stsCalls = () => sandbox.calls.list({ since, operation: 'AssumeRoleWithWebIdentity', accountId: target.accountId }).length;
+      const stsCalls = () =>
+        sandbox.calls.list({ since, operation: 'AssumeRoleWithWebIdentity', accountId: target.accountId })
+          .length;
       const provider = service.forAccount(target);
       const all = await Promise.all(Array.from({ length: 25 }, () => provider()));
       assert.equal(stsCalls(), 1);

@@ -30,7 +30,9 @@ export async function listOrganizationAccounts(
   credentials: AwsCredentialIdentityProvider,
   context: { accountId: string; retry?: RetryPolicy },
 ): Promise<OrgListing> {
-  const client = instrumentAwsClient(new OrganizationsClient({ ...awsClientDefaults(config, 'organizations'), credentials }));
+  const client = instrumentAwsClient(
+    new OrganizationsClient({ ...awsClientDefaults(config, 'organizations'), credentials }),
+  );
   const accounts: OrgAccount[] = [];
   let apiCalls = 0;
   try {
@@ -44,7 +46,12 @@ export async function listOrganizationAccounts(
       apiCalls += page.attempts;
       for (const a of page.value.Accounts ?? []) {
         if (!a.Id) continue;
-        accounts.push({ id: a.Id, name: a.Name ?? null, email: a.Email ?? null, status: statusOf(a.Status, a.State) });
+        accounts.push({
+          id: a.Id,
+          name: a.Name ?? null,
+          email: a.Email ?? null,
+          status: statusOf(a.Status, a.State),
+        });
       }
       token = page.value.NextToken || undefined;
     } while (token);

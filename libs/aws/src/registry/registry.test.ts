@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getResourceType, isSupportedResourceType, normalizeResource, SUPPORTED_RESOURCE_TYPES } from './registry';
+import {
+  getResourceType,
+  isSupportedResourceType,
+  normalizeResource,
+  SUPPORTED_RESOURCE_TYPES,
+} from './registry';
 import { tagsFromModel } from './resource-type';
 
 const ctx = { accountId: '123456789012', region: 'eu-west-1' };
@@ -10,7 +15,11 @@ const norm = (type: string, identifier: string, properties: Record<string, unkno
 describe('resource-type registry', () => {
   it('supports the five types, with their listing facts', () => {
     assert.deepEqual([...SUPPORTED_RESOURCE_TYPES].sort(), [
-      'AWS::EC2::Instance', 'AWS::ECS::Cluster', 'AWS::Lambda::Function', 'AWS::RDS::DBInstance', 'AWS::S3::Bucket',
+      'AWS::EC2::Instance',
+      'AWS::ECS::Cluster',
+      'AWS::Lambda::Function',
+      'AWS::RDS::DBInstance',
+      'AWS::S3::Bucket',
     ]);
     assert.equal(getResourceType('AWS::S3::Bucket').listScope, 'account');
     assert.ok(getResourceType('AWS::ECS::Cluster').partialList);
@@ -22,7 +31,15 @@ describe('resource-type registry', () => {
   });
 
   it('tags: [{Key, Value}] becomes a map; anything else gives {}', () => {
-    assert.deepEqual(tagsFromModel({ Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '' }] }), { a: '1', b: '' });
+    assert.deepEqual(
+      tagsFromModel({
+        Tags: [
+          { Key: 'a', Value: '1' },
+          { Key: 'b', Value: '' },
+        ],
+      }),
+      { a: '1', b: '' },
+    );
     assert.deepEqual(tagsFromModel({ Tags: { a: '1' } }), { a: '1' });
     assert.deepEqual(tagsFromModel({ Tags: 'x' }), {});
     assert.deepEqual(tagsFromModel({}), {});
@@ -32,7 +49,10 @@ describe('resource-type registry', () => {
     const s3 = getResourceType('AWS::S3::Bucket');
     assert.equal(s3.regionOf!({ RegionalDomainName: 'b.s3.ap-southeast-2.amazonaws.com' }), 'ap-southeast-2');
     assert.equal(s3.regionOf!({ WebsiteURL: 'http://b.s3-website-us-west-2.amazonaws.com' }), 'us-west-2');
-    assert.equal(s3.regionOf!({ WebsiteURL: 'http://b.s3-website.eu-central-1.amazonaws.com' }), 'eu-central-1');
+    assert.equal(
+      s3.regionOf!({ WebsiteURL: 'http://b.s3-website.eu-central-1.amazonaws.com' }),
+      'eu-central-1',
+    );
     assert.equal(s3.regionOf!({ BucketName: 'b' }), undefined);
     const r = norm('AWS::S3::Bucket', 'logs', { BucketName: 'logs' });
     assert.deepEqual([r.arn, r.name, r.relationships], ['arn:aws:s3:::logs', 'logs', []]);
@@ -69,9 +89,16 @@ describe('resource-type registry', () => {
       VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
     });
     assert.equal(fn.arn, 'arn:aws:lambda:eu-west-1:123456789012:function:f');
-    assert.deepEqual(fn.relationships.map((r) => r.type), ['AWS::IAM::Role', 'AWS::EC2::Subnet', 'AWS::EC2::SecurityGroup']);
+    assert.deepEqual(
+      fn.relationships.map((r) => r.type),
+      ['AWS::IAM::Role', 'AWS::EC2::Subnet', 'AWS::EC2::SecurityGroup'],
+    );
     assert.equal(fn.relationships[0].target, 'arn:aws:iam::123456789012:role/exec');
-    const db = norm('AWS::RDS::DBInstance', 'db1', { DBInstanceIdentifier: 'db1', VPCSecurityGroups: ['sg-7'], DBSubnetGroupName: 'Main' });
+    const db = norm('AWS::RDS::DBInstance', 'db1', {
+      DBInstanceIdentifier: 'db1',
+      VPCSecurityGroups: ['sg-7'],
+      DBSubnetGroupName: 'Main',
+    });
     assert.equal(db.arn, 'arn:aws:rds:eu-west-1:123456789012:db:db1');
     assert.deepEqual(db.relationships, [
       { type: 'AWS::EC2::SecurityGroup', target: 'arn:aws:ec2:eu-west-1:123456789012:security-group/sg-7' },

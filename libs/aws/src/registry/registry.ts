@@ -11,10 +11,18 @@ import { lambdaFunction } from './types/lambda-function.type';
 import { rdsDbInstance } from './types/rds-db-instance.type';
 import { s3Bucket } from './types/s3-bucket.type';
 
-const DEFINITIONS: readonly ResourceTypeDefinition[] = [s3Bucket, ecsCluster, ec2Instance, lambdaFunction, rdsDbInstance];
+const DEFINITIONS: readonly ResourceTypeDefinition[] = [
+  s3Bucket,
+  ecsCluster,
+  ec2Instance,
+  lambdaFunction,
+  rdsDbInstance,
+];
 
 /** Every supported type, by CloudFormation type name. */
-export const RESOURCE_TYPES: ReadonlyMap<string, ResourceTypeDefinition> = new Map(DEFINITIONS.map((d) => [d.type, d]));
+export const RESOURCE_TYPES: ReadonlyMap<string, ResourceTypeDefinition> = new Map(
+  DEFINITIONS.map((d) => [d.type, d]),
+);
 
 /** The CloudFormation type names Tally collects (what the API validates `resourceTypes` against). */
 export const SUPPORTED_RESOURCE_TYPES: readonly string[] = DEFINITIONS.map((d) => d.type);

@@ -4,17 +4,50 @@ import { TallyError } from '@tally/common';
 import { awsErrorCode, classifyAwsError } from './aws-error.classifier';
 
 const sdkError = (name: string, message = '', status = 400, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, ...extra });
+  Object.assign(new Error(message), {
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+    ...extra,
+  });
 
 describe('classifyAwsError', () => {
-  const ctx = { operation: 'AssumeRoleWithWebIdentity', accountId: '123456789012', issuer: 'https://tally.example.com', audience: 'sts.amazonaws.com' };
+  const ctx = {
+    operation: 'AssumeRoleWithWebIdentity',
+    accountId: '123456789012',
+    issuer: 'https://tally.example.com',
+    audience: 'sts.amazonaws.com',
+  };
 
   it('maps the STS web-identity failures to customer-actionable reasons', () => {
     const cases: [Error, string, string][] = [
-      [sdkError('InvalidIdentityTokenException', 'No OpenIDConnect provider found in your account for https://tally.example.com', 400, { Code: 'InvalidIdentityToken' }), 'oidc_provider_missing', 'customer'],
-      [sdkError('InvalidIdentityTokenException', 'Incorrect token audience', 400, { Code: 'InvalidIdentityToken' }), 'audience_rejected', 'customer'],
-      [sdkError('InvalidIdentityTokenException', "Couldn't retrieve verification key", 400), 'token_rejected', 'customer'],
-      [sdkError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403), 'trust_policy_rejected', 'customer'],
+      [
+        sdkError(
+          'InvalidIdentityTokenException',
+          'No OpenIDConnect provider found in your account for https://tally.example.com',
+          400,
+          { Code: 'InvalidIdentityToken' },
+        ),
+        'oidc_provider_missing',
+        'customer',
+      ],
+      [
+        sdkError('InvalidIdentityTokenException', 'Incorrect token audience', 400, {
+          Code: 'InvalidIdentityToken',
+        }),
+        'audience_rejected',
+        'customer',
+      ],
+      [
+        sdkError('InvalidIdentityTokenException', "Couldn't retrieve verification key", 400),
+        'token_rejected',
+        'customer',
+      ],
+      [
+        sdkError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403),
+        'trust_policy_rejected',
+        'customer',
+      ],
       [sdkError('IDPCommunicationErrorException', 'could not be reached'), 'idp_unreachable', 'transient'],
       [sdkError('RegionDisabledException', 'STS is not activated'), 'region_disabled', 'customer'],
       [sdkError('ExpiredTokenException', 'Token expired'), 'token_expired', 'transient'],
@@ -30,19 +63,26 @@ describe('classifyAwsError', () => {
     }
     const missing = classifyAwsError(cases[0][0], ctx);
     assert.equal(missing.awsCode, 'InvalidIdentityToken');
-    assert.match(missing.message, /Account 123456789012 has no IAM OIDC provider for Tally's issuer https:\/\/tally\.example\.com/);
+    assert.match(
+      missing.message,
+      /Account 123456789012 has no IAM OIDC provider for Tally's issuer https:\/\/tally\.example\.com/,
+    );
     assert.match(missing.remediation!, /tally\.example\.com/);
   });
 
   it('classifies Cloud Control / Organizations errors, namespaced codes included', () => {
-    const c = (name: string, status = 400, operation = 'ListResources') => classifyAwsError(sdkError(name, 'm', status), { operation });
+    const c = (name: string, status = 400, operation = 'ListResources') =>
+      classifyAwsError(sdkError(name, 'm', status), { operation });
     assert.equal(c('com.amazon.coral.service#AccessDeniedException').reason, 'access_denied');
     assert.equal(c('com.amazon.coral.service#AccessDeniedException').awsCode, 'AccessDeniedException');
     assert.equal(c('AccessDeniedException').kind, 'customer');
     assert.equal(c('UnsupportedActionException').reason, 'unsupported');
     assert.equal(c('ThrottlingException').kind, 'transient');
     assert.equal(c('HandlerInternalFailureException').kind, 'transient');
-    assert.equal(c('AWSOrganizationsNotInUseException', 400, 'ListAccounts').reason, 'organizations_not_in_use');
+    assert.equal(
+      c('AWSOrganizationsNotInUseException', 400, 'ListAccounts').reason,
+      'organizations_not_in_use',
+    );
     assert.equal(c('ExpiredToken').reason, 'credentials_expired');
     assert.equal(c('ExpiredTokenException').kind, 'transient');
     assert.equal(c('SomethingNew', 503).kind, 'transient');

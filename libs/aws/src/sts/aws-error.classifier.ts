@@ -70,17 +70,46 @@ interface SdkErrorLike {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError', 'NetworkingError',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
+  'NetworkingError',
 ]);
 const THROTTLING = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded',
-  'RequestThrottled', 'RequestThrottledException', 'SlowDown', 'PriorRequestNotComplete', 'LimitExceededException',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'LimitExceededException',
 ]);
 const SERVICE_ERRORS = new Set([
-  'InternalFailure', 'InternalError', 'InternalServerError', 'InternalServiceError', 'ServiceUnavailable',
-  'ServiceUnavailableException', 'ServiceException', 'HandlerInternalFailureException', 'ServiceInternalError',
-  'ServiceInternalErrorException', 'NetworkFailureException', 'GeneralServiceException', 'ConcurrentModificationException',
+  'InternalFailure',
+  'InternalError',
+  'InternalServerError',
+  'InternalServiceError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'ServiceException',
+  'HandlerInternalFailureException',
+  'ServiceInternalError',
+  'ServiceInternalErrorException',
+  'NetworkFailureException',
+  'GeneralServiceException',
+  'ConcurrentModificationException',
 ]);
 
 /** The wire error code of an SDK error, without a namespace (`com.amazon.coral.service#X` -> `X`). */
@@ -99,7 +128,10 @@ export function classifyAwsError(err: unknown, context: AwsErrorContext = {}): A
   if (err instanceof AwsCallError) return err;
   const code = awsErrorCode(err);
   const status = (err as SdkErrorLike | undefined)?.$metadata?.httpStatusCode;
-  const awsMessage = typeof (err as SdkErrorLike | undefined)?.message === 'string' ? String((err as SdkErrorLike).message) : '';
+  const awsMessage =
+    typeof (err as SdkErrorLike | undefined)?.message === 'string'
+      ? String((err as SdkErrorLike).message)
+      : '';
   const make = (reason: AwsFailureReason, kind: ErrorKind, message: string, remediation?: string) =>
     new AwsCallError(reason, message, { kind, awsCode: code, remediation, cause: err });
   const c = { ...context, code: code ?? 'unknown', awsMessage: awsMessage.slice(0, 300) };
@@ -107,12 +139,21 @@ export function classifyAwsError(err: unknown, context: AwsErrorContext = {}): A
     stsFailure(code, c, make) ??
     accessFailure(code, c, make) ??
     transientFailure(code, status, c, make) ??
-    make('unknown', status !== undefined && status >= 500 ? 'transient' : 'internal', `AWS ${c.operation ?? 'call'} failed: ${c.code}${c.awsMessage ? ` (${c.awsMessage})` : ''}`)
+    make(
+      'unknown',
+      status !== undefined && status >= 500 ? 'transient' : 'internal',
+      `AWS ${c.operation ?? 'call'} failed: ${c.code}${c.awsMessage ? ` (${c.awsMessage})` : ''}`,
+    )
   );
 }
 
 type Ctx = AwsErrorContext & { code: string; awsMessage: string };
-type Make = (reason: AwsFailureReason, kind: ErrorKind, message: string, remediation?: string) => AwsCallError;
+type Make = (
+  reason: AwsFailureReason,
+  kind: ErrorKind,
+  message: string,
+  remediation?: string,
+) => AwsCallError;
 
 const role = (c: Ctx) => c.roleArn ?? 'the Tally role';
 const account = (c: Ctx) => (c.accountId ? `account ${c.accountId}` : 'the account');
@@ -124,29 +165,54 @@ function stsFailure(code: string | undefined, c: Ctx, make: Make): AwsCallError 
       return invalidIdentityToken(c, make);
     case 'IDPCommunicationError':
     case 'IDPCommunicationErrorException':
-      return make('idp_unreachable', 'transient',
+      return make(
+        'idp_unreachable',
+        'transient',
         `AWS could not reach Tally's OIDC issuer ${c.issuer ?? ''} to verify the token`.trim(),
-        'This is usually temporary; retry in a few minutes. If it persists, the issuer URL configured in Tally is not reachable from AWS over HTTPS: the operator must fix OIDC_ISSUER_URL or its TLS certificate.');
+        'This is usually temporary; retry in a few minutes. If it persists, the issuer URL configured in Tally is not reachable from AWS over HTTPS: the operator must fix OIDC_ISSUER_URL or its TLS certificate.',
+      );
     case 'IDPRejectedClaim':
     case 'IDPRejectedClaimException':
-      return make('token_rejected', 'customer', `AWS rejected a claim of Tally's token for ${role(c)}`,
-        `Check that the OIDC provider in ${account(c)} is the one created by the Tally stack and redeploy the stack.`);
+      return make(
+        'token_rejected',
+        'customer',
+        `AWS rejected a claim of Tally's token for ${role(c)}`,
+        `Check that the OIDC provider in ${account(c)} is the one created by the Tally stack and redeploy the stack.`,
+      );
     case 'RegionDisabledException':
-      return make('region_disabled', 'customer', `STS is not activated in region ${c.region ?? ''} for ${account(c)}`.replace('  ', ' '),
-        `Enable the region in the AWS account settings, or activate STS for it in IAM > Account settings > Security Token Service (STS).`);
+      return make(
+        'region_disabled',
+        'customer',
+        `STS is not activated in region ${c.region ?? ''} for ${account(c)}`.replace('  ', ' '),
+        `Enable the region in the AWS account settings, or activate STS for it in IAM > Account settings > Security Token Service (STS).`,
+      );
     case 'ExpiredToken':
     case 'ExpiredTokenException':
       if (c.operation === 'AssumeRoleWithWebIdentity') {
-        return make('token_expired', 'transient', 'AWS considered Tally\'s freshly minted token expired (clock skew)',
-          'Retry; if it keeps happening the clock of the Tally server is wrong: the operator must synchronise it (NTP).');
+        return make(
+          'token_expired',
+          'transient',
+          "AWS considered Tally's freshly minted token expired (clock skew)",
+          'Retry; if it keeps happening the clock of the Tally server is wrong: the operator must synchronise it (NTP).',
+        );
       }
-      return make('credentials_expired', 'transient', 'The AWS session credentials expired during the call', 'Retry: Tally refreshes the session automatically.');
+      return make(
+        'credentials_expired',
+        'transient',
+        'The AWS session credentials expired during the call',
+        'Retry: Tally refreshes the session automatically.',
+      );
     case 'MalformedPolicyDocument':
     case 'MalformedPolicyDocumentException':
     case 'PackedPolicyTooLarge':
     case 'PackedPolicyTooLargeException':
     case 'ValidationError':
-      return make('invalid_request', 'internal', `AWS rejected Tally's ${c.operation ?? 'request'}: ${c.awsMessage || code}`, 'Contact Tally support; nothing in your account needs changing.');
+      return make(
+        'invalid_request',
+        'internal',
+        `AWS rejected Tally's ${c.operation ?? 'request'}: ${c.awsMessage || code}`,
+        'Contact Tally support; nothing in your account needs changing.',
+      );
     default:
       return undefined;
   }
@@ -155,17 +221,27 @@ function stsFailure(code: string | undefined, c: Ctx, make: Make): AwsCallError 
 function invalidIdentityToken(c: Ctx, make: Make): AwsCallError {
   const m = c.awsMessage;
   if (/no openid ?connect provider/i.test(m)) {
-    return make('oidc_provider_missing', 'customer',
+    return make(
+      'oidc_provider_missing',
+      'customer',
       `${account(c)} has no IAM OIDC provider for Tally's issuer ${c.issuer ?? ''}`.replace(/^a/, 'A').trim(),
-      `Deploy the Tally CloudFormation stack in ${account(c)} (it creates the OIDC provider and the role). If it is deployed, its issuer parameter must be exactly ${c.issuer ? c.issuer.replace(/^https?:\/\//, '') : 'the issuer host shown in the onboarding instructions'}: update the stack with that value.`);
+      `Deploy the Tally CloudFormation stack in ${account(c)} (it creates the OIDC provider and the role). If it is deployed, its issuer parameter must be exactly ${c.issuer ? c.issuer.replace(/^https?:\/\//, '') : 'the issuer host shown in the onboarding instructions'}: update the stack with that value.`,
+    );
   }
   if (/audience/i.test(m)) {
-    return make('audience_rejected', 'customer',
+    return make(
+      'audience_rejected',
+      'customer',
       `The IAM OIDC provider in ${account(c)} does not accept Tally's audience ${c.audience ?? ''}`.trim(),
-      `Add ${c.audience ?? 'the audience shown in the onboarding instructions'} to the provider's client ID list (Audience parameter of the Tally stack) and update the stack.`);
+      `Add ${c.audience ?? 'the audience shown in the onboarding instructions'} to the provider's client ID list (Audience parameter of the Tally stack) and update the stack.`,
+    );
   }
-  return make('token_rejected', 'customer', `AWS could not validate Tally's token for ${role(c)}: ${m || 'InvalidIdentityToken'}`,
-    `Make sure the OIDC provider in ${account(c)} was created by the Tally stack for issuer ${c.issuer ?? 'shown in the onboarding instructions'}; redeploy the stack if it was changed by hand.`);
+  return make(
+    'token_rejected',
+    'customer',
+    `AWS could not validate Tally's token for ${role(c)}: ${m || 'InvalidIdentityToken'}`,
+    `Make sure the OIDC provider in ${account(c)} was created by the Tally stack for issuer ${c.issuer ?? 'shown in the onboarding instructions'}; redeploy the stack if it was changed by hand.`,
+  );
 }
 
 function accessFailure(code: string | undefined, c: Ctx, make: Make): AwsCallError | undefined {
@@ -176,17 +252,34 @@ function accessFailure(code: string | undefined, c: Ctx, make: Make): AwsCallErr
     case 'UnauthorizedOperation':
     case 'AuthorizationError':
       if (c.operation === 'AssumeRoleWithWebIdentity') {
-        return make('trust_policy_rejected', 'customer', `AWS denied Tally access to ${role(c)}: the role does not exist or its trust policy does not accept this connection's subject`,
-          `Deploy (or update) the Tally CloudFormation stack in ${account(c)} with the role name and subject shown in the onboarding instructions; do not edit the role's trust policy by hand.`);
+        return make(
+          'trust_policy_rejected',
+          'customer',
+          `AWS denied Tally access to ${role(c)}: the role does not exist or its trust policy does not accept this connection's subject`,
+          `Deploy (or update) the Tally CloudFormation stack in ${account(c)} with the role name and subject shown in the onboarding instructions; do not edit the role's trust policy by hand.`,
+        );
       }
-      return make('access_denied', 'customer', `${role(c)} is not allowed to call ${c.operation ?? 'this AWS API'}${c.awsMessage ? `: ${c.awsMessage}` : ''}`,
-        `Update the Tally CloudFormation stack in ${account(c)} to the latest template so the role has the read-only permissions Tally needs, and check that no SCP or permissions boundary denies it.`);
+      return make(
+        'access_denied',
+        'customer',
+        `${role(c)} is not allowed to call ${c.operation ?? 'this AWS API'}${c.awsMessage ? `: ${c.awsMessage}` : ''}`,
+        `Update the Tally CloudFormation stack in ${account(c)} to the latest template so the role has the read-only permissions Tally needs, and check that no SCP or permissions boundary denies it.`,
+      );
     case 'AWSOrganizationsNotInUseException':
-      return make('organizations_not_in_use', 'customer', `${account(c)} is not part of an AWS Organization`.replace(/^a/, 'A'),
-        'Create the connection in "account" mode, or use the organization\'s management account id.');
+      return make(
+        'organizations_not_in_use',
+        'customer',
+        `${account(c)} is not part of an AWS Organization`.replace(/^a/, 'A'),
+        'Create the connection in "account" mode, or use the organization\'s management account id.',
+      );
     case 'UnsupportedActionException':
     case 'TypeNotFoundException':
-      return make('unsupported', 'internal', `AWS does not support ${c.operation ?? 'this operation'} here: ${c.awsMessage || code}`, 'No action needed: Tally skips this resource type where it is unsupported.');
+      return make(
+        'unsupported',
+        'internal',
+        `AWS does not support ${c.operation ?? 'this operation'} here: ${c.awsMessage || code}`,
+        'No action needed: Tally skips this resource type where it is unsupported.',
+      );
     case 'ResourceNotFoundException':
     case 'NoSuchEntity':
     case 'NotFound':
@@ -196,28 +289,66 @@ function accessFailure(code: string | undefined, c: Ctx, make: Make): AwsCallErr
     case 'InvalidInputException':
     case 'InvalidParameterValue':
     case 'InvalidParameterValueException':
-      return make('invalid_request', 'internal', `AWS rejected Tally's ${c.operation ?? 'request'}: ${c.awsMessage || code}`, 'Contact Tally support; nothing in your account needs changing.');
+      return make(
+        'invalid_request',
+        'internal',
+        `AWS rejected Tally's ${c.operation ?? 'request'}: ${c.awsMessage || code}`,
+        'Contact Tally support; nothing in your account needs changing.',
+      );
     case 'OptInRequired':
-      return make('region_disabled', 'customer', `The region ${c.region ?? ''} is not enabled for ${account(c)}`.replace('  ', ' '), 'Enable the region in the AWS account settings, or remove it from the connection.');
+      return make(
+        'region_disabled',
+        'customer',
+        `The region ${c.region ?? ''} is not enabled for ${account(c)}`.replace('  ', ' '),
+        'Enable the region in the AWS account settings, or remove it from the connection.',
+      );
     case 'InvalidClientTokenId':
     case 'UnrecognizedClientException':
     case 'SignatureDoesNotMatch':
     case 'IncompleteSignature':
-      return make('credentials_expired', 'transient', `AWS did not accept the session credentials (${code})`, 'Retry: Tally refreshes the session automatically. If the region was just enabled, wait a few minutes.');
+      return make(
+        'credentials_expired',
+        'transient',
+        `AWS did not accept the session credentials (${code})`,
+        'Retry: Tally refreshes the session automatically. If the region was just enabled, wait a few minutes.',
+      );
     default:
       return undefined;
   }
 }
 
-function transientFailure(code: string | undefined, status: number | undefined, c: Ctx, make: Make): AwsCallError | undefined {
-  if (code && THROTTLING.has(code) || status === 429) {
-    return make('throttled', 'transient', `AWS throttled ${c.operation ?? 'the call'}`, 'No action needed: Tally retries with backoff.');
+function transientFailure(
+  code: string | undefined,
+  status: number | undefined,
+  c: Ctx,
+  make: Make,
+): AwsCallError | undefined {
+  if ((code && THROTTLING.has(code)) || status === 429) {
+    return make(
+      'throttled',
+      'transient',
+      `AWS throttled ${c.operation ?? 'the call'}`,
+      'No action needed: Tally retries with backoff.',
+    );
   }
-  if (code && SERVICE_ERRORS.has(code) || (status !== undefined && status >= 500)) {
-    return make('service_error', 'transient', `AWS had an internal error on ${c.operation ?? 'the call'} (${c.code})`, 'No action needed: Tally retries later.');
+  if ((code && SERVICE_ERRORS.has(code)) || (status !== undefined && status >= 500)) {
+    return make(
+      'service_error',
+      'transient',
+      `AWS had an internal error on ${c.operation ?? 'the call'} (${c.code})`,
+      'No action needed: Tally retries later.',
+    );
   }
-  if (code && NETWORK_CODES.has(code) || (status === undefined && /socket|network|connect|timed? ?out|ECONN/i.test(c.awsMessage))) {
-    return make('network', 'transient', `Could not reach AWS for ${c.operation ?? 'the call'} (${c.code})`, 'No action needed: Tally retries later.');
+  if (
+    (code && NETWORK_CODES.has(code)) ||
+    (status === undefined && /socket|network|connect|timed? ?out|ECONN/i.test(c.awsMessage))
+  ) {
+    return make(
+      'network',
+      'transient',
+      `Could not reach AWS for ${c.operation ?? 'the call'} (${c.code})`,
+      'No action needed: Tally retries later.',
+    );
   }
   return undefined;
 }

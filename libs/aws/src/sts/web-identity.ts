@@ -25,7 +25,9 @@ export function roleArnFor(accountId: string, roleName: string, region = 'us-eas
 
 /** An STS client for the configured region / endpoint (AssumeRoleWithWebIdentity needs no credentials). */
 export function createStsClient(config: AppConfig, credentials?: AwsCredentialIdentity): STSClient {
-  return instrumentAwsClient(new STSClient({ ...awsClientDefaults(config, 'sts'), ...(credentials ? { credentials } : {}) }));
+  return instrumentAwsClient(
+    new STSClient({ ...awsClientDefaults(config, 'sts'), ...(credentials ? { credentials } : {}) }),
+  );
 }
 
 /** Calls AssumeRoleWithWebIdentity; failures come back classified (AwsCallError), never with the token. */
@@ -55,7 +57,11 @@ export async function assumeRoleWithWebIdentity(
       expiration: new Date(c.Expiration),
     };
   } catch (err) {
-    const classified = classifyAwsError(err, { operation: 'AssumeRoleWithWebIdentity', roleArn: request.roleArn, ...context });
+    const classified = classifyAwsError(err, {
+      operation: 'AssumeRoleWithWebIdentity',
+      roleArn: request.roleArn,
+      ...context,
+    });
     metrics.stsAssume(classified.reason);
     throw classified;
   }

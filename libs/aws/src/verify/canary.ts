@@ -22,7 +22,10 @@ export interface CanaryDeps {
  * The confused-deputy canary: presents a valid token of ours whose subject belongs to no
  * connection to the role. A correct trust policy (pinned to the connection's subject) refuses it.
  */
-export async function runCanary(deps: CanaryDeps, target: { accountId: string; roleName: string }): Promise<CanaryResult> {
+export async function runCanary(
+  deps: CanaryDeps,
+  target: { accountId: string; roleName: string },
+): Promise<CanaryResult> {
   const { token, subject } = await deps.tokens.mintCanaryToken();
   const sts = deps.sts ?? createStsClient(deps.config);
   try {
@@ -36,7 +39,11 @@ export async function runCanary(deps: CanaryDeps, target: { accountId: string; r
     return { outcome: 'accepted', subject };
   } catch (err) {
     const error = classifyAwsError(err);
-    return { outcome: error.reason === 'trust_policy_rejected' ? 'rejected' : 'inconclusive', subject, error };
+    return {
+      outcome: error.reason === 'trust_policy_rejected' ? 'rejected' : 'inconclusive',
+      subject,
+      error,
+    };
   } finally {
     if (!deps.sts) sts.destroy();
   }

@@ -23,7 +23,11 @@ describe('connection verification and the canary', () => {
   const STANDALONE = '310987654321';
 
   async function connection(
-    stack?: { subject?: (own: string) => string; operator?: 'StringEquals' | 'StringLike'; policies?: object[] },
+    stack?: {
+      subject?: (own: string) => string;
+      operator?: 'StringEquals' | 'StringLike';
+      policies?: object[];
+    },
     data: { accountId?: string; mode?: 'account' | 'organization' } = {},
   ) {
     const tenant = await createTenant(env.prisma);
@@ -31,23 +35,33 @@ describe('connection verification and the canary', () => {
     if (stack) {
       const providerArn =
         sandbox.iam.findOidcProvider(conn.accountId, host)?.arn ??
-        sandbox.iam.createOidcProvider(conn.accountId, { url: issuer, clientIdList: [env.config.OIDC_AUDIENCE] });
+        sandbox.iam.createOidcProvider(conn.accountId, {
+          url: issuer,
+          clientIdList: [env.config.OIDC_AUDIENCE],
+        });
       const own = subjectFor(tenant.id, conn.id);
       sandbox.iam.putRole(conn.accountId, {
         roleName: 'TallyReadOnly',
         assumeRolePolicyDocument: {
           Version: '2012-10-17',
-          Statement: [{
-            Effect: 'Allow',
-            Principal: { Federated: providerArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
-              [stack.operator ?? 'StringEquals']: { [`${host}:sub`]: stack.subject ? stack.subject(own) : own },
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Federated: providerArn },
+              Action: 'sts:AssumeRoleWithWebIdentity',
+              Condition: {
+                StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
+                [stack.operator ?? 'StringEquals']: {
+                  [`${host}:sub`]: stack.subject ? stack.subject(own) : own,
+                },
+              },
             },
-          }],
+          ],
         },
-        policies: (stack.policies ?? []).map((policyDocument, i) => ({ policyName: `p${i}`, policyDocument })),
+        policies: (stack.policies ?? []).map((policyDocument, i) => ({
+          policyName: `p${i}`,
+          policyDocument,
+        })),
       });
     }
     return conn;
@@ -67,7 +81,10 @@ describe('connection verification and the canary', () => {
         accounts: [{ id: STANDALONE }],
       },
     });
-    env = await createTestEnvironment({ AWS_ENDPOINT_URL_STS: sandbox.url, AWS_ENDPOINT_URL_ORGANIZATIONS: sandbox.url });
+    env = await createTestEnvironment({
+      AWS_ENDPOINT_URL_STS: sandbox.url,
+      AWS_ENDPOINT_URL_ORGANIZATIONS: sandbox.url,
+    });
     api = await createApiApp(env.config);
     await api.listen(0, '127.0.0.1');
     issuer = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
@@ -89,14 +106,24 @@ describe('connection verification and the canary', () => {
     const since = sandbox.calls.lastSeq;
     const result = await verifier.verify(conn);
     assert.equal(result.status, 'active', JSON.stringify(result));
-    assert.deepEqual(result.checks.map((c) => [c.name, c.ok]), [['assume_role', true], ['read_access', true], ['trust_policy_scope', true]]);
+    assert.deepEqual(
+      result.checks.map((c) => [c.name, c.ok]),
+      [
+        ['assume_role', true],
+        ['read_access', true],
+        ['trust_policy_scope', true],
+      ],
+    );
     assert.ok(result.checks.every((c) => c.remediation === null && c.message.length > 0));
     const calls = sandbox.calls.list({ since });
-    assert.deepEqual(calls.map((c) => [c.operation, c.outcome]), [
-      ['AssumeRoleWithWebIdentity', 'ok'],
-      ['GetCallerIdentity', 'ok'],
-      ['AssumeRoleWithWebIdentity', 'error'],
-    ]);
+    assert.deepEqual(
+      calls.map((c) => [c.operation, c.outcome]),
+      [
+        ['AssumeRoleWithWebIdentity', 'ok'],
+        ['GetCallerIdentity', 'ok'],
+        ['AssumeRoleWithWebIdentity', 'error'],
+      ],
+    );
     assert.equal(calls[2].errorCode, 'AccessDenied', 'the canary was refused by the trust policy');
     const afterRow = await env.prisma.connection.findUniqueOrThrow({ where: { id: conn.id } });
     assert.deepEqual(afterRow, before, 'verification does not write to the database');
@@ -111,7 +138,10 @@ describe('connection verification and the canary', () => {
     assert.equal(check.name, 'assume_role');
     assert.equal(check.ok, false);
     assert.equal(check.awsCode, 'InvalidIdentityToken');
-    assert.match(check.message, new RegExp(`no IAM OIDC provider for Tally's issuer ${issuer.replace(/[.:/]/g, '\\$&')}`));
+    assert.match(
+      check.message,
+      new RegExp(`no IAM OIDC provider for Tally's issuer ${issuer.replace(/[.:/]/g, '\\$&')}`),
+    );
     assert.match(check.remediation!, /Deploy the Tally CloudFormation stack in account \d{12}/);
   });
 
@@ -133,21 +163,33 @@ describe('connection verification and the canary', () => {
     const accepted = await verifier.runCanary(loose);
     assert.equal(accepted.outcome, 'accepted');
     const [, tenantId, , connectionId] = accepted.subject.split(':');
-    assert.equal(await env.prisma.connection.count({ where: { OR: [{ id: connectionId }, { tenantId }] } }), 0);
+    assert.equal(
+      await env.prisma.connection.count({ where: { OR: [{ id: connectionId }, { tenantId }] } }),
+      0,
+    );
   });
 
   it('a role trusting a different connection fails verification at assume_role', async () => {
-    const conn = await connection({ subject: () => subjectFor('00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000001') });
+    const conn = await connection({
+      subject: () =>
+        subjectFor('00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000001'),
+    });
     const result = await verifier.verify(conn);
     assert.equal(result.status, 'error');
     assert.equal(result.checks[0].awsCode, 'AccessDenied');
     assert.match(result.checks[0].message, /trust policy/);
   });
 
-  const listAccountsPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['organizations:ListAccounts'], Resource: '*' }] };
+  const listAccountsPolicy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: ['organizations:ListAccounts'], Resource: '*' }],
+  };
 
   it('organization mode lists the accounts from the management account', async () => {
-    const conn = await connection({ policies: [listAccountsPolicy] }, { accountId: MANAGEMENT, mode: 'organization' });
+    const conn = await connection(
+      { policies: [listAccountsPolicy] },
+      { accountId: MANAGEMENT, mode: 'organization' },
+    );
     const result = await verifier.verify(conn);
     assert.equal(result.status, 'active', JSON.stringify(result));
     const list = result.checks.find((c) => c.name === 'list_accounts')!;
@@ -156,8 +198,14 @@ describe('connection verification and the canary', () => {
   });
 
   it('organization mode without ListAccounts permission, or outside an organization, is an error', async () => {
-    const otherOnly = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudformation:ListResources'], Resource: '*' }] };
-    const denied = await connection({ policies: [otherOnly] }, { accountId: MANAGEMENT, mode: 'organization' });
+    const otherOnly = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['cloudformation:ListResources'], Resource: '*' }],
+    };
+    const denied = await connection(
+      { policies: [otherOnly] },
+      { accountId: MANAGEMENT, mode: 'organization' },
+    );
     let result = await verifier.verify(denied);
     assert.equal(result.status, 'error');
     let list = result.checks.at(-1)!;
@@ -165,7 +213,10 @@ describe('connection verification and the canary', () => {
     assert.equal(list.ok, false);
     assert.match(list.remediation!, /permissions/);
 
-    const alone = await connection({ policies: [listAccountsPolicy] }, { accountId: STANDALONE, mode: 'organization' });
+    const alone = await connection(
+      { policies: [listAccountsPolicy] },
+      { accountId: STANDALONE, mode: 'organization' },
+    );
     result = await verifier.verify(alone);
     list = result.checks.at(-1)!;
     assert.equal(result.status, 'error');

@@ -37,7 +37,9 @@ const failed = (name: VerificationCheck['name'], err: AwsCallError): Verificatio
   name,
   ok: false,
   message: err.message,
-  remediation: err.remediation ?? (err.transient ? 'Retry the verification in a few minutes.' : 'Contact Tally support.'),
+  remediation:
+    err.remediation ??
+    (err.transient ? 'Retry the verification in a few minutes.' : 'Contact Tally support.'),
   awsCode: err.awsCode,
 });
 
@@ -61,7 +63,8 @@ export class ConnectionVerifier {
     }
     const canary = await this.runCanary(connection);
     checks.push(canaryCheck(canary));
-    const status = canary.outcome === 'accepted' ? 'insecure' : canary.outcome === 'rejected' ? 'active' : 'error';
+    const status =
+      canary.outcome === 'accepted' ? 'insecure' : canary.outcome === 'rejected' ? 'active' : 'error';
     return { status, checks };
   }
 
@@ -70,12 +73,20 @@ export class ConnectionVerifier {
     return runCanary({ config: this.config, tokens: this.tokens }, target);
   }
 
-  private async assumeCheck(c: VerifiableConnection, checks: VerificationCheck[]): Promise<SessionCredentials | undefined> {
+  private async assumeCheck(
+    c: VerifiableConnection,
+    checks: VerificationCheck[],
+  ): Promise<SessionCredentials | undefined> {
     const target = { tenantId: c.tenantId, connectionId: c.id, accountId: c.accountId, roleName: c.roleName };
     try {
       const session = await this.credentials.assumeFresh(target);
       this.credentials.invalidate(target); // the stack may have changed: syncs start from a fresh session too
-      checks.push({ name: 'assume_role', ok: true, message: `Tally assumed ${this.roleArn(c)} with its web identity`, remediation: null });
+      checks.push({
+        name: 'assume_role',
+        ok: true,
+        message: `Tally assumed ${this.roleArn(c)} with its web identity`,
+        remediation: null,
+      });
       return session;
     } catch (err) {
       checks.push(failed('assume_role', classifyAwsError(err)));
@@ -83,14 +94,31 @@ export class ConnectionVerifier {
     }
   }
 
-  private async readCheck(c: VerifiableConnection, session: SessionCredentials, checks: VerificationCheck[]): Promise<boolean> {
+  private async readCheck(
+    c: VerifiableConnection,
+    session: SessionCredentials,
+    checks: VerificationCheck[],
+  ): Promise<boolean> {
     try {
-      const who = await getCallerIdentity(this.config, session, { accountId: c.accountId, roleArn: this.roleArn(c) });
+      const who = await getCallerIdentity(this.config, session, {
+        accountId: c.accountId,
+        roleArn: this.roleArn(c),
+      });
       if (who.account !== c.accountId) {
-        checks.push({ name: 'read_access', ok: false, message: `The role belongs to account ${who.account}, not ${c.accountId}`, remediation: `Deploy the Tally stack in account ${c.accountId}.` });
+        checks.push({
+          name: 'read_access',
+          ok: false,
+          message: `The role belongs to account ${who.account}, not ${c.accountId}`,
+          remediation: `Deploy the Tally stack in account ${c.accountId}.`,
+        });
         return false;
       }
-      checks.push({ name: 'read_access', ok: true, message: `The session works (acting as ${who.arn})`, remediation: null });
+      checks.push({
+        name: 'read_access',
+        ok: true,
+        message: `The session works (acting as ${who.arn})`,
+        remediation: null,
+      });
       return true;
     } catch (err) {
       checks.push(failed('read_access', classifyAwsError(err)));
@@ -98,15 +126,30 @@ export class ConnectionVerifier {
     }
   }
 
-  private async listAccountsCheck(c: VerifiableConnection, session: SessionCredentials, checks: VerificationCheck[]): Promise<boolean> {
-    const client = instrumentAwsClient(new OrganizationsClient({ ...awsClientDefaults(this.config, 'organizations'), credentials: session }));
+  private async listAccountsCheck(
+    c: VerifiableConnection,
+    session: SessionCredentials,
+    checks: VerificationCheck[],
+  ): Promise<boolean> {
+    const client = instrumentAwsClient(
+      new OrganizationsClient({ ...awsClientDefaults(this.config, 'organizations'), credentials: session }),
+    );
     try {
       const out = await client.send(new ListAccountsCommand({}));
       const n = out.Accounts?.length ?? 0;
-      checks.push({ name: 'list_accounts', ok: true, message: `Listed ${n}${out.NextToken ? '+' : ''} accounts of the organization`, remediation: null });
+      checks.push({
+        name: 'list_accounts',
+        ok: true,
+        message: `Listed ${n}${out.NextToken ? '+' : ''} accounts of the organization`,
+        remediation: null,
+      });
       return true;
     } catch (err) {
-      const error = classifyAwsError(err, { operation: 'ListAccounts', accountId: c.accountId, roleArn: this.roleArn(c) });
+      const error = classifyAwsError(err, {
+        operation: 'ListAccounts',
+        accountId: c.accountId,
+        roleArn: this.roleArn(c),
+      });
       checks.push(failed('list_accounts', error));
       return false;
     } finally {
@@ -121,14 +164,21 @@ export class ConnectionVerifier {
 
 function canaryCheck(canary: CanaryResult): VerificationCheck {
   if (canary.outcome === 'rejected') {
-    return { name: 'trust_policy_scope', ok: true, message: 'The role refuses tokens issued for other connections', remediation: null };
+    return {
+      name: 'trust_policy_scope',
+      ok: true,
+      message: 'The role refuses tokens issued for other connections',
+      remediation: null,
+    };
   }
   if (canary.outcome === 'accepted') {
     return {
       name: 'trust_policy_scope',
       ok: false,
-      message: 'The role accepted a Tally token issued for a subject that is not this connection: any Tally customer could assume it (confused deputy)',
-      remediation: 'Restrict the trust policy condition on the provider\'s ":sub" key to exactly this connection\'s subject with StringEquals (redeploy the Tally stack unmodified), then verify again.',
+      message:
+        'The role accepted a Tally token issued for a subject that is not this connection: any Tally customer could assume it (confused deputy)',
+      remediation:
+        'Restrict the trust policy condition on the provider\'s ":sub" key to exactly this connection\'s subject with StringEquals (redeploy the Tally stack unmodified), then verify again.',
     };
   }
   return {

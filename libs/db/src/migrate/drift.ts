@@ -54,7 +54,10 @@ export async function detectDrift(migratedUrl: string, scratchUrl: string): Prom
   } finally {
     await client.end();
   }
-  const [migrated, fromSchema] = await Promise.all([describeDatabase(migratedUrl), describeDatabase(scratchUrl)]);
+  const [migrated, fromSchema] = await Promise.all([
+    describeDatabase(migratedUrl),
+    describeDatabase(scratchUrl),
+  ]);
   const schemaSet = new Set(fromSchema);
   const dbSet = new Set(migrated);
   return {

@@ -25,9 +25,10 @@ async function emptyDatabase(): Promise<{ name: string; url: string }> {
 }
 
 const tableNames = (url: string) =>
-  query<{ t: string }>(url, `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`).then((r) =>
-    r.map((x) => x.t),
-  );
+  query<{ t: string }>(
+    url,
+    `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
+  ).then((r) => r.map((x) => x.t));
 
 describe('migration runner', () => {
   const made: string[] = [];
@@ -49,10 +50,12 @@ describe('migration runner', () => {
     const second = await migrate(db.url);
     assert.deepEqual(second.applied, []);
     assert.equal(second.alreadyApplied.length, first.applied.length);
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
-      db.url,
-      'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations',
-    );
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(db.url, 'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations');
     assert.equal(rows.length, first.applied.length);
     for (const r of rows) {
       assert.match(r.checksum, /^[0-9a-f]{64}$/);
@@ -68,8 +71,14 @@ describe('migration runner', () => {
     const before = await tableNames(db.url);
     const bad = join(dir, '99990101000000_broken');
     await mkdir(bad);
-    await writeFile(join(bad, 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n');
-    await assert.rejects(migrate(db.url, dir), /99990101000000_broken failed and was rolled back: .*no_such_table/);
+    await writeFile(
+      join(bad, 'migration.sql'),
+      'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n',
+    );
+    await assert.rejects(
+      migrate(db.url, dir),
+      /99990101000000_broken failed and was rolled back: .*no_such_table/,
+    );
     assert.deepEqual(await tableNames(db.url), before, 'the failed migration must leave no table behind');
     const [row] = await query<{ finished_at: Date | null; rolled_back_at: Date | null; logs: string }>(
       db.url,
@@ -86,7 +95,10 @@ describe('migration runner', () => {
     const edited = await mkdtemp(join(tmpdir(), 'tally-edited-'));
     await cp(MIGRATIONS_DIR, edited, { recursive: true });
     await migrate(db.url, edited);
-    const [first] = (await import('node:fs')).readdirSync(edited).filter((n) => /^\d/.test(n)).sort();
+    const [first] = (await import('node:fs'))
+      .readdirSync(edited)
+      .filter((n) => /^\d/.test(n))
+      .sort();
     await writeFile(join(edited, first, 'migration.sql'), '-- edited\nSELECT 1;\n');
     await assert.rejects(migrate(db.url, edited), /was edited after it was applied/);
   });
@@ -122,7 +134,11 @@ describe('schema drift', () => {
   it('the migrated database is exactly what schema.prisma describes', async () => {
     const drift = await detectDrift(migrated.url, await scratch());
     assert.deepEqual(drift, { onlyInDatabase: [], onlyInSchema: [] });
-    assert.ok((await describeDatabase(migrated.url)).some((l) => l.startsWith('index CREATE INDEX resources_tags_idx')));
+    assert.ok(
+      (await describeDatabase(migrated.url)).some((l) =>
+        l.startsWith('index CREATE INDEX resources_tags_idx'),
+      ),
+    );
   });
 
   it('notices a column, an index, a unique and a nullability change made behind Prisma’s back', async () => {
@@ -131,10 +147,17 @@ describe('schema drift', () => {
     await query(migrated.url, 'DROP INDEX accounts_connection_id_account_id_key');
     await query(migrated.url, 'ALTER TABLE connections ALTER COLUMN name DROP NOT NULL');
     const drift = await detectDrift(migrated.url, await scratch());
-    assert.ok(drift.onlyInDatabase.some((l) => l.startsWith('column tenants.stray text')), drift.onlyInDatabase.join('\n'));
+    assert.ok(
+      drift.onlyInDatabase.some((l) => l.startsWith('column tenants.stray text')),
+      drift.onlyInDatabase.join('\n'),
+    );
     assert.ok(drift.onlyInSchema.some((l) => l.includes('resources_tenant_id_type_id_idx')));
-    assert.ok(drift.onlyInSchema.some((l) => l.includes('UNIQUE INDEX accounts_connection_id_account_id_key')));
-    assert.ok(drift.onlyInSchema.some((l) => l === 'column connections.name character varying(200) not null'));
+    assert.ok(
+      drift.onlyInSchema.some((l) => l.includes('UNIQUE INDEX accounts_connection_id_account_id_key')),
+    );
+    assert.ok(
+      drift.onlyInSchema.some((l) => l === 'column connections.name character varying(200) not null'),
+    );
     assert.ok(drift.onlyInDatabase.some((l) => l === 'column connections.name character varying(200) null'));
   });
 });

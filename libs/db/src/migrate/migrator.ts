@@ -31,7 +31,10 @@ export class MigrationError extends Error {
 /** Reads `<dir>/<name>/migration.sql` in name order; the checksum is Prisma's (SHA-256 of the file). */
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<LocalMigration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(dir, name, 'migration.sql'), 'utf8');

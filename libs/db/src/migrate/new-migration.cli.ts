@@ -19,7 +19,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfigOrExit();
-  const sql = await diffDatamodels(config.DATABASE_URL, await readFile(SNAPSHOT, 'utf8'), await readFile(SCHEMA_PATH, 'utf8'));
+  const sql = await diffDatamodels(
+    config.DATABASE_URL,
+    await readFile(SNAPSHOT, 'utf8'),
+    await readFile(SCHEMA_PATH, 'utf8'),
+  );
   if (!sql) {
     process.stdout.write('schema.prisma and the migrations agree: nothing to write\n');
     process.exit(0);

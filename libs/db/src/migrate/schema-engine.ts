@@ -18,7 +18,9 @@ async function loadEngine(databaseUrl: string): Promise<WasmEngine> {
   const bindings = await loadBindings();
   const utils = (await import('@prisma/driver-adapter-utils')) as Record<string, any>;
   const datamodel = await readFile(SCHEMA_PATH, 'utf8');
-  const adapter = utils.bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl, max: 2 }));
+  const adapter = utils.bindMigrationAwareSqlAdapterFactory(
+    new PrismaPg({ connectionString: databaseUrl, max: 2 }),
+  );
   return bindings.SchemaEngine.new({ datamodels: [['schema.prisma', datamodel]] }, () => undefined, adapter);
 }
 
@@ -31,7 +33,9 @@ function loadBindings(): Promise<Record<string, any>> {
     const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
     // Node has WebAssembly; the compile settings carry no DOM typings, hence the cast.
     const wasm = (globalThis as unknown as { WebAssembly: { instantiate: Function } }).WebAssembly;
-    const { instance } = await wasm.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': bindings });
+    const { instance } = await wasm.instantiate(await readFile(wasmPath), {
+      './schema_engine_bg.js': bindings,
+    });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
     return bindings;
@@ -52,7 +56,10 @@ export async function diffFromEmpty(scratchUrl: string): Promise<string> {
  */
 export async function diffDatamodels(scratchUrl: string, from: string | null, to: string): Promise<string> {
   const engine = await loadEngine(scratchUrl);
-  const model = (content: string) => ({ tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content }] });
+  const model = (content: string) => ({
+    tag: 'schemaDatamodel',
+    files: [{ path: 'schema.prisma', content }],
+  });
   const result = await engine.diff({
     from: from === null ? { tag: 'empty' } : model(from),
     to: model(to),

@@ -19,8 +19,14 @@ describe('AccountRegionLimiter', () => {
     const b = await limiter.tryAcquire('111111111111', 'us-east-1', 'task-b');
     assert.ok(a && b);
     assert.equal(await limiter.tryAcquire('111111111111', 'us-east-1', 'task-c'), null);
-    assert.ok(await limiter.tryAcquire('111111111111', 'us-east-1', 'task-a'), 'a retried task keeps its slot');
-    assert.ok(await limiter.tryAcquire('111111111111', 'eu-west-1', 'task-c'), 'another region has its own slots');
+    assert.ok(
+      await limiter.tryAcquire('111111111111', 'us-east-1', 'task-a'),
+      'a retried task keeps its slot',
+    );
+    assert.ok(
+      await limiter.tryAcquire('111111111111', 'eu-west-1', 'task-c'),
+      'another region has its own slots',
+    );
     await a.release();
     const c = await limiter.tryAcquire('111111111111', 'us-east-1', 'task-c');
     assert.ok(c);

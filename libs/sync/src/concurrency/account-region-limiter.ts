@@ -64,9 +64,12 @@ export class AccountRegionLimiter {
     const key = this.key(accountId, region);
     const ok = await this.redis.eval(ACQUIRE, 1, key, holder, String(this.limit), String(this.leaseMs));
     if (ok !== 1) return null;
-    const timer = setInterval(() => {
-      this.redis.eval(RENEW, 1, key, holder, String(this.leaseMs)).catch(() => undefined);
-    }, Math.floor(this.leaseMs / 3));
+    const timer = setInterval(
+      () => {
+        this.redis.eval(RENEW, 1, key, holder, String(this.leaseMs)).catch(() => undefined);
+      },
+      Math.floor(this.leaseMs / 3),
+    );
     timer.unref();
     return {
       release: async () => {

@@ -21,7 +21,9 @@ export class SyncFinisherService {
     const run = await this.prisma.syncRun.findFirst({ where: { id: job.runId, tenantId: job.tenantId } });
     if (!run || run.status !== 'running') return 'ended';
     if (run.tasksDone < run.tasksTotal) return 'not-ready';
-    const failedTasks = await this.prisma.syncTask.count({ where: { runId: run.id, status: { in: ['failed', 'denied'] } } });
+    const failedTasks = await this.prisma.syncTask.count({
+      where: { runId: run.id, status: { in: ['failed', 'denied'] } },
+    });
     const outcome = runOutcome({ total: run.tasksTotal, failed: failedTasks });
     const error = failedTasks ? await this.summarizeErrors(run, failedTasks) : null;
     const done = await this.close(run, outcome, error);
@@ -42,7 +44,11 @@ export class SyncFinisherService {
     return {
       kind: (first?.errorKind ?? 'internal') as TaskError['kind'],
       code: first?.errorCode ?? null,
-      message: `${failed} of ${run.tasksTotal} tasks failed; first: ${where}: ${first?.errorMessage ?? 'unknown error'}`.slice(0, 2000),
+      message:
+        `${failed} of ${run.tasksTotal} tasks failed; first: ${where}: ${first?.errorMessage ?? 'unknown error'}`.slice(
+          0,
+          2000,
+        ),
     };
   }
 
@@ -61,10 +67,14 @@ export class SyncFinisherService {
         },
       });
       if (moved.count !== 1) return false;
-      await tx.connection.updateMany({ where: { id: run.connectionId, tenantId: run.tenantId }, data: { lastSyncAt: finishedAt } });
+      await tx.connection.updateMany({
+        where: { id: run.connectionId, tenantId: run.tenantId },
+        data: { lastSyncAt: finishedAt },
+      });
       return true;
     });
-    if (closed) metrics.syncRun(outcome, (finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime()) / 1000);
+    if (closed)
+      metrics.syncRun(outcome, (finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime()) / 1000);
     return closed;
   }
 }

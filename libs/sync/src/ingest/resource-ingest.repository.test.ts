@@ -46,7 +46,11 @@ describe('ResourceIngestRepository', () => {
     since,
   });
   const changesOf = (runId: string) =>
-    env.prisma.resourceChange.findMany({ where: { runId }, include: { resource: true }, orderBy: { at: 'asc' } });
+    env.prisma.resourceChange.findMany({
+      where: { runId },
+      include: { resource: true },
+      orderBy: { at: 'asc' },
+    });
 
   before(async () => {
     env = await createTestEnvironment();
@@ -68,7 +72,9 @@ describe('ResourceIngestRepository', () => {
     assert.equal(a.arn, 'arn:aws:lambda:us-east-1:111111111111:function:a');
     assert.equal(a.name, 'a');
     assert.deepEqual(a.tags, { env: 'prod' });
-    assert.deepEqual(a.relationships, [{ type: 'AWS::IAM::Role', target: 'arn:aws:iam::111111111111:role/r' }]);
+    assert.deepEqual(a.relationships, [
+      { type: 'AWS::IAM::Role', target: 'arn:aws:iam::111111111111:role/r' },
+    ]);
     assert.equal(a.propertiesHash, propertiesHash(a.properties as Record<string, unknown>));
     assert.equal(a.lastRunId, runId);
     const changes = await changesOf(runId);
@@ -105,7 +111,11 @@ describe('ResourceIngestRepository', () => {
     const task = await env.prisma.syncTask.create({
       data: { tenantId, runId, accountId: '111111111111', region: 'us-east-1', resourceType: LAMBDA.type },
     });
-    const counts = await repo.upsertPage(scope(runId, { taskId: task.id, apiCalls: 3 }), [fn('c'), fn('c'), fn('a', { MemorySize: 256, Timeout: 3 })]);
+    const counts = await repo.upsertPage(scope(runId, { taskId: task.id, apiCalls: 3 }), [
+      fn('c'),
+      fn('c'),
+      fn('a', { MemorySize: 256, Timeout: 3 }),
+    ]);
     assert.deepEqual(counts, { seen: 2, created: 1, updated: 0 });
     await repo.upsertPage(scope(runId, { taskId: task.id, apiCalls: 1 }), []);
     const t = await env.prisma.syncTask.findUniqueOrThrow({ where: { id: task.id } });
@@ -125,20 +135,33 @@ describe('ResourceIngestRepository', () => {
     const west = await env.prisma.resource.findFirstOrThrow({ where: { tenantId, identifier: 'west' } });
     assert.equal(west.deletedAt, null);
     const changes = await changesOf(runId);
-    assert.deepEqual(changes.map((c) => [c.kind, c.resource.identifier]), [['deleted', 'b']]);
+    assert.deepEqual(
+      changes.map((c) => [c.kind, c.resource.identifier]),
+      [['deleted', 'b']],
+    );
     // A second sweep of the same run is a no-op (idempotent retry).
     assert.equal(await repo.sweep(sweepScope(runId, since)), 0);
   });
 
   it('a retried attempt sweeps what only the failed attempt saw; a null region sweeps every region', async () => {
     const runId = await newRun();
-    await repo.upsertPage(scope(runId), [fn('a', { MemorySize: 256, Timeout: 3 }), fn('c'), fn('west', {}, 'eu-west-1')]);
+    await repo.upsertPage(scope(runId), [
+      fn('a', { MemorySize: 256, Timeout: 3 }),
+      fn('c'),
+      fn('west', {}, 'eu-west-1'),
+    ]);
     const retrySince = await repo.now();
     await new Promise((r) => setTimeout(r, 5));
     await repo.upsertPage(scope(runId), [fn('a', { MemorySize: 256, Timeout: 3 })]);
     assert.equal(await repo.sweep(sweepScope(runId, retrySince, null)), 2);
-    const live = await env.prisma.resource.findMany({ where: { tenantId, deletedAt: null }, select: { identifier: true } });
-    assert.deepEqual(live.map((r) => r.identifier), ['a']);
+    const live = await env.prisma.resource.findMany({
+      where: { tenantId, deletedAt: null },
+      select: { identifier: true },
+    });
+    assert.deepEqual(
+      live.map((r) => r.identifier),
+      ['a'],
+    );
   });
 
   it('a resource that comes back is created again and undeleted', async () => {
@@ -147,7 +170,10 @@ describe('ResourceIngestRepository', () => {
     assert.deepEqual(counts, { seen: 1, created: 1, updated: 0 });
     const b = await env.prisma.resource.findFirstOrThrow({ where: { tenantId, identifier: 'b' } });
     assert.equal(b.deletedAt, null);
-    assert.deepEqual((await changesOf(runId)).map((c) => c.kind), ['created']);
+    assert.deepEqual(
+      (await changesOf(runId)).map((c) => c.kind),
+      ['created'],
+    );
   });
 
   it('deletes every live resource of an account that left, once', async () => {
@@ -161,7 +187,9 @@ describe('ResourceIngestRepository', () => {
   it('keeps tenants apart: the same identifier in another tenant is another resource', async () => {
     const t2 = await createTenant(env.prisma);
     const c2 = await createConnection(env.prisma, t2.id, { accountId: '111111111111' });
-    const run = await env.prisma.syncRun.create({ data: { tenantId: t2.id, connectionId: c2.id, trigger: 'manual' } });
+    const run = await env.prisma.syncRun.create({
+      data: { tenantId: t2.id, connectionId: c2.id, trigger: 'manual' },
+    });
     const counts = await repo.upsertPage(
       { tenantId: t2.id, connectionId: c2.id, accountId: '111111111111', type: LAMBDA.type, runId: run.id },
       [fn('a')],

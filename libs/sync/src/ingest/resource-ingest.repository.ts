@@ -132,7 +132,11 @@ export class ResourceIngestRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
 
   /** Upserts one page (created / updated / unchanged) with its change rows, atomically. */
-  async upsertPage(scope: IngestScope, page: NormalizedResource[], db: Db = this.prisma): Promise<IngestCounts> {
+  async upsertPage(
+    scope: IngestScope,
+    page: NormalizedResource[],
+    db: Db = this.prisma,
+  ): Promise<IngestCounts> {
     const rows = dedupe(page).map((r) => ({
       identifier: r.identifier,
       region: r.region,

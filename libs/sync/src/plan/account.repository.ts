@@ -28,12 +28,18 @@ export class AccountRepository {
 
   /** Records every discovered account (one statement). */
   async upsertMany(tenantId: string, connectionId: string, accounts: AccountSighting[]): Promise<void> {
-    if (accounts.length) await this.prisma.$executeRawUnsafe(UPSERT, tenantId, connectionId, JSON.stringify(accounts));
+    if (accounts.length)
+      await this.prisma.$executeRawUnsafe(UPSERT, tenantId, connectionId, JSON.stringify(accounts));
   }
 
   /** After a COMPLETE listing: marks accounts missing from it as left; returns their ids. */
   async markLeft(tenantId: string, connectionId: string, present: string[]): Promise<string[]> {
-    const rows = await this.prisma.$queryRawUnsafe<{ accountId: string }[]>(MARK_LEFT, tenantId, connectionId, present);
+    const rows = await this.prisma.$queryRawUnsafe<{ accountId: string }[]>(
+      MARK_LEFT,
+      tenantId,
+      connectionId,
+      present,
+    );
     return rows.map((r) => r.accountId);
   }
 }

@@ -33,12 +33,18 @@ export function listingRegion(regions: string[], home: string): string {
 }
 
 /** One task per (account, region, type); account-scoped types once per account. */
-export function planTasks(accounts: string[], regions: string[], types: string[], home: string): PlannedTask[] {
+export function planTasks(
+  accounts: string[],
+  regions: string[],
+  types: string[],
+  home: string,
+): PlannedTask[] {
   const out: PlannedTask[] = [];
   for (const accountId of accounts) {
     for (const resourceType of types) {
       const scoped = getResourceType(resourceType).listScope === 'account';
-      for (const region of scoped ? [listingRegion(regions, home)] : regions) out.push({ accountId, region, resourceType });
+      for (const region of scoped ? [listingRegion(regions, home)] : regions)
+        out.push({ accountId, region, resourceType });
     }
   }
   return out;
@@ -60,7 +66,10 @@ export class SyncPlannerService {
 
   /** Throws (for BullMQ to retry) only on a transient discovery error with tries left. */
   async plan(job: { tenantId: string; runId: string }, attempt: Attempt): Promise<PlanOutcome> {
-    const run = await this.prisma.syncRun.findFirst({ where: { id: job.runId, tenantId: job.tenantId }, include: { connection: true } });
+    const run = await this.prisma.syncRun.findFirst({
+      where: { id: job.runId, tenantId: job.tenantId },
+      include: { connection: true },
+    });
     if (!run) return 'missing';
     if (run.status === 'running') return this.resume(run);
     if (run.status !== 'queued') return 'ended';
@@ -86,10 +95,18 @@ export class SyncPlannerService {
   private async discover(run: RunWithConnection): Promise<{ accountIds: string[]; apiCalls: number }> {
     const c = run.connection;
     if (c.mode === 'account') {
-      await this.accounts.upsertMany(run.tenantId, c.id, [{ accountId: c.accountId, name: null, email: null, status: 'active' }]);
+      await this.accounts.upsertMany(run.tenantId, c.id, [
+        { accountId: c.accountId, name: null, email: null, status: 'active' },
+      ]);
       return { accountIds: [c.accountId], apiCalls: 0 };
     }
-    const creds = this.credentials.forAccount({ tenantId: run.tenantId, connectionId: c.id, accountId: c.accountId, roleName: c.roleName, runId: run.id });
+    const creds = this.credentials.forAccount({
+      tenantId: run.tenantId,
+      connectionId: c.id,
+      accountId: c.accountId,
+      roleName: c.roleName,
+      runId: run.id,
+    });
     const listing = await listOrganizationAccounts(this.config, creds, { accountId: c.accountId });
     const sightings: AccountSighting[] = listing.accounts.map((a) => ({
       accountId: a.id,
@@ -99,24 +116,49 @@ export class SyncPlannerService {
     }));
     await this.accounts.upsertMany(run.tenantId, c.id, sightings);
     // The listing is complete here (a failed page throws), so a missing account really left.
-    const left = await this.accounts.markLeft(run.tenantId, c.id, listing.accounts.map((a) => a.id));
+    const left = await this.accounts.markLeft(
+      run.tenantId,
+      c.id,
+      listing.accounts.map((a) => a.id),
+    );
     for (const accountId of left) {
-      await this.ingest.deleteAccountResources({ tenantId: run.tenantId, connectionId: c.id, accountId, runId: run.id });
+      await this.ingest.deleteAccountResources({
+        tenantId: run.tenantId,
+        connectionId: c.id,
+        accountId,
+        runId: run.id,
+      });
     }
-    return { accountIds: sightings.filter((s) => s.status === 'active').map((s) => s.accountId), apiCalls: listing.apiCalls };
+    return {
+      accountIds: sightings.filter((s) => s.status === 'active').map((s) => s.accountId),
+      apiCalls: listing.apiCalls,
+    };
   }
 
-  private async createTasks(run: RunWithConnection, discovered: { accountIds: string[]; apiCalls: number }): Promise<PlanOutcome> {
+  private async createTasks(
+    run: RunWithConnection,
+    discovered: { accountIds: string[]; apiCalls: number },
+  ): Promise<PlanOutcome> {
     const c = run.connection;
-    const types = (c.resourceTypes.length ? c.resourceTypes : SUPPORTED_RESOURCE_TYPES).filter(isSupportedResourceType);
+    const types = (c.resourceTypes.length ? c.resourceTypes : SUPPORTED_RESOURCE_TYPES).filter(
+      isSupportedResourceType,
+    );
     const planned = planTasks(discovered.accountIds, c.regions, types, this.config.AWS_REGION);
     const started = await this.prisma.$transaction(async (tx) => {
       const moved = await tx.syncRun.updateMany({
         where: { id: run.id, tenantId: run.tenantId, status: 'queued' },
-        data: { status: 'running', startedAt: new Date(), tasksTotal: planned.length, apiCalls: { increment: discovered.apiCalls } },
+        data: {
+          status: 'running',
+          startedAt: new Date(),
+          tasksTotal: planned.length,
+          apiCalls: { increment: discovered.apiCalls },
+        },
       });
       if (moved.count !== 1) return false;
-      await tx.syncTask.createMany({ data: planned.map((t) => ({ ...t, tenantId: run.tenantId, runId: run.id })), skipDuplicates: true });
+      await tx.syncTask.createMany({
+        data: planned.map((t) => ({ ...t, tenantId: run.tenantId, runId: run.id })),
+        skipDuplicates: true,
+      });
       return true;
     });
     if (!started) return 'ended';
@@ -139,7 +181,10 @@ export class SyncPlannerService {
     });
     await this.jobs.enqueueBulk(
       'sync.task',
-      open.map((t) => ({ data: { tenantId: run.tenantId, runId: run.id, taskId: t.id }, opts: taskJobOptions(this.config, t.id) })),
+      open.map((t) => ({
+        data: { tenantId: run.tenantId, runId: run.id, taskId: t.id },
+        opts: taskJobOptions(this.config, t.id),
+      })),
     );
   }
 }

@@ -12,7 +12,10 @@ export class RunCompletion {
   ) {}
 
   /** After a task ended: enqueue the finish when it was the last one. */
-  async afterTaskEnded(tenantId: string, progress: { runId: string; tasksDone: number; tasksTotal: number }): Promise<void> {
+  async afterTaskEnded(
+    tenantId: string,
+    progress: { runId: string; tasksDone: number; tasksTotal: number },
+  ): Promise<void> {
     if (progress.tasksDone >= progress.tasksTotal) await this.enqueueFinish(tenantId, progress.runId);
   }
 

@@ -11,7 +11,12 @@ const keep = { removeOnComplete: { age: 3600, count: 5000 }, removeOnFail: { age
 
 /** Planning a run: a few tries (discovery may be throttled), then the run fails. */
 export function runJobOptions(config: AppConfig, runId: string): JobsOptions {
-  return { jobId: runJobId(runId), attempts: 3, backoff: { type: 'exponential', delay: config.SYNC_TASK_BACKOFF_MS }, ...keep };
+  return {
+    jobId: runJobId(runId),
+    attempts: 3,
+    backoff: { type: 'exponential', delay: config.SYNC_TASK_BACKOFF_MS },
+    ...keep,
+  };
 }
 
 /** A task: SYNC_TASK_ATTEMPTS tries with exponential backoff, then it fails alone. */

@@ -25,7 +25,10 @@ describe('SyncRunsService.requestRun', () => {
   });
 
   async function refusal(p: Promise<unknown>): Promise<TallyError> {
-    const err = await p.then(() => assert.fail('expected a refusal'), (e: unknown) => e);
+    const err = await p.then(
+      () => assert.fail('expected a refusal'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof TallyError);
     return err;
   }
@@ -52,7 +55,9 @@ describe('SyncRunsService.requestRun', () => {
 
   it('creates and enqueues one run; concurrent and later requests get the same run', async () => {
     const c = await createConnection(env.prisma, tenantId, { status: 'active' });
-    const runs = await Promise.all(Array.from({ length: 10 }, () => service.requestRun(tenantId, c.id, 'manual')));
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, () => service.requestRun(tenantId, c.id, 'manual')),
+    );
     assert.equal(new Set(runs.map((r) => r.id)).size, 1);
     assert.equal(runs[0].status, 'queued');
     assert.equal(runs[0].trigger, 'manual');

@@ -10,7 +10,11 @@ const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why a connection cannot sync now, in words the customer can act on; null when it can. */
-export function syncRefusal(c: { status: string; paused: boolean; statusMessage?: string | null }): string | null {
+export function syncRefusal(c: {
+  status: string;
+  paused: boolean;
+  statusMessage?: string | null;
+}): string | null {
   switch (c.status) {
     case 'pending':
       return 'The connection is not verified yet: deploy its CloudFormation stack, then call POST …/verify.';
@@ -19,7 +23,9 @@ export function syncRefusal(c: { status: string; paused: boolean; statusMessage?
     case 'insecure':
       return "The role's trust policy accepts tokens of other connections: deploy the unmodified Tally stack, then call POST …/verify again.";
     case 'active':
-      return c.paused ? 'The connection is paused: resume it (PATCH the connection with {"paused": false}) to sync.' : null;
+      return c.paused
+        ? 'The connection is paused: resume it (PATCH the connection with {"paused": false}) to sync.'
+        : null;
     default:
       return `The connection is ${c.status}: it cannot sync.`;
   }
@@ -46,7 +52,11 @@ export class SyncRunsService {
         SELECT status::text AS status, paused, status_message FROM connections
         WHERE tenant_id = ${tenantId}::uuid AND id = ${connectionId}::uuid FOR UPDATE`;
       if (!conn) throw new NotFoundError('Connection');
-      const refusal = syncRefusal({ status: conn.status, paused: conn.paused, statusMessage: conn.status_message });
+      const refusal = syncRefusal({
+        status: conn.status,
+        paused: conn.paused,
+        statusMessage: conn.status_message,
+      });
       if (refusal) throw new TallyError('precondition_failed', refusal, { kind: 'customer' });
       const active = await tx.syncRun.findFirst({
         where: { tenantId, connectionId, status: { in: ['queued', 'running'] } },
@@ -57,7 +67,8 @@ export class SyncRunsService {
     }, TX_OPTIONS);
     // After commit: a job never sees an uncommitted run. A crash right here leaves a queued run
     // that the scheduler's repair pass re-enqueues.
-    if (created) await this.jobs.enqueue('sync.run', { tenantId, runId: run.id }, runJobOptions(this.config, run.id));
+    if (created)
+      await this.jobs.enqueue('sync.run', { tenantId, runId: run.id }, runJobOptions(this.config, run.id));
     return run;
   }
 }

@@ -45,12 +45,18 @@ export class SchedulerRepository {
 
   /** Claims up to `limit` due connections: bumps their next_sync_at and creates their runs, atomically. */
   async claimDue(limit: number): Promise<{ claimed: number; runs: ClaimedRun[] }> {
-    return this.prisma.$transaction(async (tx) => {
-      const due = await tx.$queryRawUnsafe<{ id: string }[]>(CLAIM, limit);
-      if (!due.length) return { claimed: 0, runs: [] };
-      const runs = await tx.$queryRawUnsafe<ClaimedRun[]>(CREATE_RUNS, due.map((d) => d.id));
-      return { claimed: due.length, runs };
-    }, { maxWait: 15_000, timeout: 30_000 });
+    return this.prisma.$transaction(
+      async (tx) => {
+        const due = await tx.$queryRawUnsafe<{ id: string }[]>(CLAIM, limit);
+        if (!due.length) return { claimed: 0, runs: [] };
+        const runs = await tx.$queryRawUnsafe<ClaimedRun[]>(
+          CREATE_RUNS,
+          due.map((d) => d.id),
+        );
+        return { claimed: due.length, runs };
+      },
+      { maxWait: 15_000, timeout: 30_000 },
+    );
   }
 
   /** Runs still queued after `seconds` (their enqueue may have been lost in a crash). */

@@ -12,12 +12,31 @@ import { SyncSchedulerService } from './sync-scheduler.service';
 function replica(env: TestEnvironment) {
   const prisma = createPrismaClient(env.db.url, 4);
   const jobs = new JobQueueService(env.config);
-  const scheduler = new SyncSchedulerService(env.config, new SchedulerRepository(prisma), jobs, new RunCompletion(prisma, jobs));
+  const scheduler = new SyncSchedulerService(
+    env.config,
+    new SchedulerRepository(prisma),
+    jobs,
+    new RunCompletion(prisma, jobs),
+  );
   const runs = new SyncRunsService(prisma, jobs, env.config);
-  return { prisma, jobs, scheduler, runs, close: async () => { await jobs.onModuleDestroy(); await prisma.$disconnect(); } };
+  return {
+    prisma,
+    jobs,
+    scheduler,
+    runs,
+    close: async () => {
+      await jobs.onModuleDestroy();
+      await prisma.$disconnect();
+    },
+  };
 }
 
-async function insertConnections(prisma: PrismaClient, tenantId: string, n: number, extra = "status = 'active'") {
+async function insertConnections(
+  prisma: PrismaClient,
+  tenantId: string,
+  n: number,
+  extra = "status = 'active'",
+) {
   await prisma.$executeRawUnsafe(
     `INSERT INTO connections (tenant_id, name, account_id, mode, regions, resource_types, role_name, status, next_sync_at)
      SELECT $1::uuid, 'c' || g, lpad(g::text, 12, '0'), 'account', '{us-east-1}', '{}', 'TallyReadOnly', 'active', now() - interval '1 minute'
@@ -25,7 +44,8 @@ async function insertConnections(prisma: PrismaClient, tenantId: string, n: numb
     tenantId,
     n,
   );
-  if (extra) await prisma.$executeRawUnsafe(`UPDATE connections SET ${extra} WHERE tenant_id = $1::uuid`, tenantId);
+  if (extra)
+    await prisma.$executeRawUnsafe(`UPDATE connections SET ${extra} WHERE tenant_id = $1::uuid`, tenantId);
 }
 
 describe('SyncSchedulerService', () => {
@@ -62,7 +82,10 @@ describe('SyncSchedulerService', () => {
     const perConnection = await env.prisma.syncRun.groupBy({ by: ['connectionId'], _count: true });
     assert.equal(perConnection.length, 300);
     assert.ok(perConnection.every((g) => g._count === 1));
-    assert.equal(await env.prisma.syncRun.count({ where: { tenantId: { in: [other, pending, future] } } }), 0);
+    assert.equal(
+      await env.prisma.syncRun.count({ where: { tenantId: { in: [other, pending, future] } } }),
+      0,
+    );
     const counts = await a.jobs.queue(QUEUES.sync).getJobCounts('waiting');
     assert.equal(counts.waiting, 300);
     const due = await env.prisma.connection.count({ where: { tenantId, nextSyncAt: { lte: new Date() } } });
@@ -70,8 +93,15 @@ describe('SyncSchedulerService', () => {
   });
 
   it('a connection whose run is still queued or running gets no second run; manual requests return it', async () => {
-    await env.prisma.connection.updateMany({ where: { tenantId }, data: { nextSyncAt: new Date(Date.now() - 1000) } });
-    const connections = await env.prisma.connection.findMany({ where: { tenantId }, take: 20, select: { id: true } });
+    await env.prisma.connection.updateMany({
+      where: { tenantId },
+      data: { nextSyncAt: new Date(Date.now() - 1000) },
+    });
+    const connections = await env.prisma.connection.findMany({
+      where: { tenantId },
+      take: 20,
+      select: { id: true },
+    });
     const [ticks, manual] = await Promise.all([
       Promise.all([a.scheduler.tick(25), b.scheduler.tick(25)]),
       Promise.all(connections.map((c, i) => (i % 2 ? a : b).runs.requestRun(tenantId, c.id, 'manual'))),
@@ -79,7 +109,10 @@ describe('SyncSchedulerService', () => {
     assert.equal(ticks[0].started + ticks[1].started, 0);
     assert.equal(ticks[0].claimed + ticks[1].claimed, 300);
     assert.equal(await env.prisma.syncRun.count({ where: { tenantId } }), 300);
-    assert.ok(manual.every((r) => r.trigger === 'schedule'), 'the queued scheduled run is returned');
+    assert.ok(
+      manual.every((r) => r.trigger === 'schedule'),
+      'the queued scheduled run is returned',
+    );
   });
 
   it('claims and enqueues 10,000 due connections in one tick (timed)', async () => {

@@ -59,7 +59,10 @@ export class SyncSchedulerService {
   private enqueueRuns(runs: { runId: string; tenantId: string }[]) {
     return this.jobs.enqueueBulk(
       'sync.run',
-      runs.map((r) => ({ data: { tenantId: r.tenantId, runId: r.runId }, opts: runJobOptions(this.config, r.runId) })),
+      runs.map((r) => ({
+        data: { tenantId: r.tenantId, runId: r.runId },
+        opts: runJobOptions(this.config, r.runId),
+      })),
     );
   }
 }

@@ -82,6 +82,10 @@ export class SyncTaskRepository {
 
   /** Adds AWS calls spent by an attempt that ingested nothing more (failed calls count too). */
   async addApiCalls(tenantId: string, taskId: string, calls: number): Promise<void> {
-    if (calls > 0) await this.prisma.syncTask.updateMany({ where: { id: taskId, tenantId }, data: { apiCalls: { increment: calls } } });
+    if (calls > 0)
+      await this.prisma.syncTask.updateMany({
+        where: { id: taskId, tenantId },
+        data: { apiCalls: { increment: calls } },
+      });
   }
 }

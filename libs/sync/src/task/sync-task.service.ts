@@ -62,7 +62,8 @@ export class SyncTaskService {
       await this.completion.check(job.tenantId, task.runId);
       return 'already-ended';
     }
-    if (!isSupportedResourceType(task.resourceType)) return this.end(task, 'skipped', { error: unknownType(task.resourceType) });
+    if (!isSupportedResourceType(task.resourceType))
+      return this.end(task, 'skipped', { error: unknownType(task.resourceType) });
     const slot = hooks.slot ? await hooks.slot(task.accountId, task.region, task.id) : null;
     if (hooks.slot && !slot) return 'busy';
     try {
@@ -123,7 +124,13 @@ export class SyncTaskService {
 
   private target(task: LoadedTask, stats: { apiCalls: number }) {
     const c = task.run.connection;
-    const assume = { tenantId: task.tenantId, connectionId: c.id, accountId: task.accountId, roleName: c.roleName, runId: task.runId };
+    const assume = {
+      tenantId: task.tenantId,
+      connectionId: c.id,
+      accountId: task.accountId,
+      roleName: c.roleName,
+      runId: task.runId,
+    };
     return {
       def: getResourceType(task.resourceType),
       accountId: task.accountId,
@@ -165,7 +172,9 @@ export class SyncTaskService {
           tx,
         );
         metrics.resources(task.resourceType, { deleted });
-        const p = await this.tasks.end(tx, { tenantId: task.tenantId, taskId: task.id }, 'succeeded', { deleted });
+        const p = await this.tasks.end(tx, { tenantId: task.tenantId, taskId: task.id }, 'succeeded', {
+          deleted,
+        });
         if (!p) throw new AlreadyEnded();
         return p;
       });
@@ -184,7 +193,11 @@ export class SyncTaskService {
     const aws = err instanceof AwsCallError ? err : isAwsLike(err) ? classifyAwsError(err) : null;
     if (aws?.reason === 'unsupported') {
       return this.end(task, 'unsupported', {
-        error: { kind: 'internal', code: aws.awsCode ?? 'UnsupportedActionException', message: `${task.resourceType} is not supported by Cloud Control in ${task.region}` },
+        error: {
+          kind: 'internal',
+          code: aws.awsCode ?? 'UnsupportedActionException',
+          message: `${task.resourceType} is not supported by Cloud Control in ${task.region}`,
+        },
       });
     }
     const error = toTaskError(aws, err);
@@ -198,8 +211,17 @@ export class SyncTaskService {
     return this.end(task, 'failed', { error });
   }
 
-  private async end(task: LoadedTask, status: TaskEndStatus, outcome: { error?: TaskError | null }): Promise<TaskExecution> {
-    const progress = await this.tasks.end(this.prisma, { tenantId: task.tenantId, taskId: task.id }, status, outcome);
+  private async end(
+    task: LoadedTask,
+    status: TaskEndStatus,
+    outcome: { error?: TaskError | null },
+  ): Promise<TaskExecution> {
+    const progress = await this.tasks.end(
+      this.prisma,
+      { tenantId: task.tenantId, taskId: task.id },
+      status,
+      outcome,
+    );
     if (!progress) {
       await this.completion.check(task.tenantId, task.runId);
       return 'already-ended';

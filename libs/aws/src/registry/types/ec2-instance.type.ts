@@ -22,9 +22,11 @@ function instanceRelationships(m: ResourceModel, ctx: ResourceContext): Relation
     groups.push(...strings(nic, 'GroupSet'));
   }
   for (const s of subnets) if (s) out.push({ type: 'AWS::EC2::Subnet', target: ec2Arn(ctx, 'subnet', s) });
-  for (const g of groups) out.push({ type: 'AWS::EC2::SecurityGroup', target: ec2Arn(ctx, 'security-group', g) });
+  for (const g of groups)
+    out.push({ type: 'AWS::EC2::SecurityGroup', target: ec2Arn(ctx, 'security-group', g) });
   const image = str(m, 'ImageId');
-  if (image) out.push({ type: 'AWS::EC2::Image', target: `arn:${ctx.partition}:ec2:${ctx.region}::image/${image}` });
+  if (image)
+    out.push({ type: 'AWS::EC2::Image', target: `arn:${ctx.partition}:ec2:${ctx.region}::image/${image}` });
   return uniqueRelationships(out);
 }
 

@@ -14,7 +14,8 @@ function functionRelationships(m: ResourceModel, ctx: ResourceContext): Relation
   const role = str(m, 'Role');
   if (role) out.push({ type: 'AWS::IAM::Role', target: role });
   const vpc = (m.VpcConfig ?? undefined) as ResourceModel | undefined;
-  for (const s of strings(vpc, 'SubnetIds')) out.push({ type: 'AWS::EC2::Subnet', target: ec2Arn(ctx, 'subnet', s) });
+  for (const s of strings(vpc, 'SubnetIds'))
+    out.push({ type: 'AWS::EC2::Subnet', target: ec2Arn(ctx, 'subnet', s) });
   for (const g of strings(vpc, 'SecurityGroupIds')) {
     out.push({ type: 'AWS::EC2::SecurityGroup', target: ec2Arn(ctx, 'security-group', g) });
   }
@@ -28,7 +29,8 @@ export const lambdaFunction: ResourceTypeDefinition = {
   type: 'AWS::Lambda::Function',
   listScope: 'region',
   partialList: true,
-  arn: (m, id, ctx) => str(m, 'Arn') ?? `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${id}`,
+  arn: (m, id, ctx) =>
+    str(m, 'Arn') ?? `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${id}`,
   name: (m, id) => str(m, 'FunctionName') ?? id,
   relationships: functionRelationships,
 };

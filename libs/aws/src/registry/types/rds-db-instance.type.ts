@@ -31,7 +31,8 @@ export const rdsDbInstance: ResourceTypeDefinition = {
   type: 'AWS::RDS::DBInstance',
   listScope: 'region',
   partialList: false,
-  arn: (m, id, ctx) => str(m, 'DBInstanceArn') ?? `arn:${ctx.partition}:rds:${ctx.region}:${ctx.accountId}:db:${id}`,
+  arn: (m, id, ctx) =>
+    str(m, 'DBInstanceArn') ?? `arn:${ctx.partition}:rds:${ctx.region}:${ctx.accountId}:db:${id}`,
   name: (m, id) => str(m, 'DBInstanceIdentifier') ?? id,
   relationships: dbRelationships,
 };
