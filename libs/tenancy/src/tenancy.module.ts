@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limiter';
 import { ResourcesRepository } from './resources.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { TenantsRepository } from './tenants.repository';
+import { VerificationRecorder } from './verification.recorder';
 
 const providers = [
   AdminKeyBootstrap,
@@ -21,6 +22,7 @@ const providers = [
   ResourcesRepository,
   SyncRunsRepository,
   TenantsRepository,
+  VerificationRecorder,
 ];
 
 /** Tenants, API keys, the auth guards, tenant-scoped repositories and the audit log. Needs DbModule and ConfigModule. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, TallyError } from '@tally/common';
-import type { Connection, Prisma } from '@tally/db';
-import { AuditLog, ConnectionsRepository, type Actor } from '@tally/tenancy';
+import type { Connection } from '@tally/db';
+import { ConnectionsRepository, VerificationRecorder, type Actor } from '@tally/tenancy';
 import { VERIFIER, type VerificationResult, type VerifierPort } from '../integrations/integration.ports';
 import { toConnectionView } from './connections.dto';
 
@@ -10,7 +10,7 @@ import { toConnectionView } from './connections.dto';
 export class ConnectionVerificationService {
   constructor(
     private readonly connections: ConnectionsRepository,
-    private readonly audit: AuditLog,
+    private readonly recorder: VerificationRecorder,
     @Inject(VERIFIER) private readonly verifier: VerifierPort,
   ) {}
 
@@ -18,27 +18,8 @@ export class ConnectionVerificationService {
     const connection = await this.connections.find(tenantId, id);
     if (!connection) throw new NotFoundError('Connection');
     const result = await this.run(connection);
-    const verifiedAt = new Date();
-    const updated = await this.connections.recordVerification(tenantId, id, {
-      status: result.status,
-      statusMessage: statusMessageOf(result),
-      verification: { status: result.status, checks: result.checks } as unknown as Prisma.InputJsonValue,
-      verifiedAt,
-      // Only an active connection is scheduled; error and insecure ones never sync.
-      nextSyncAt: result.status === 'active' ? (connection.nextSyncAt ?? verifiedAt) : null,
-    });
+    const { updated, verifiedAt } = await this.recorder.record(actor, connection, result);
     if (!updated) throw new NotFoundError('Connection');
-    await this.audit.record(actor, {
-      action: 'connection.verify',
-      targetType: 'connection',
-      targetId: id,
-      tenantId,
-      details: {
-        status: result.status,
-        previousStatus: connection.status,
-        failedChecks: result.checks.filter((c) => !c.ok).map((c) => c.name),
-      },
-    });
     return {
       status: result.status,
       checks: result.checks,
@@ -60,13 +41,4 @@ export class ConnectionVerificationService {
       });
     }
   }
-}
-
-/** The first failed check, in words the customer can act on; null when active. */
-function statusMessageOf(result: VerificationResult): string | null {
-  if (result.status === 'active') return null;
-  const failed = result.checks.find((c) => !c.ok);
-  if (!failed) return `Verification ended with status ${result.status}.`;
-  const message = failed.message.replace(/[.\s]+$/, '');
-  return failed.remediation ? `${message}. ${failed.remediation}` : `${message}.`;
 }

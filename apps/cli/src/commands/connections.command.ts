@@ -1,6 +1,4 @@
 import { NotFoundError } from '@tally/common';
-import type { VerificationResult } from '@tally/aws';
-import type { Prisma } from '@tally/db';
 import { requireUuid, type CliCommand } from '../cli.command';
 import { formatTable } from '../format';
 
@@ -71,27 +69,15 @@ export const connectionsVerify: CliCommand = {
     if (!found) throw new NotFoundError(`Connection ${id}`);
     const [
       { ConnectionVerifier, ConnectionVerifierModule },
-      { AuditLog, ConnectionsRepository, TenancyModule },
+      { ConnectionsRepository, TenancyModule, VerificationRecorder },
     ] = await Promise.all([import('@tally/aws'), import('@tally/tenancy')]);
     const app = await ctx.app([TenancyModule, ConnectionVerifierModule]);
     const connections = app.get(ConnectionsRepository);
     const connection = (await connections.find(found.tenantId, id))!;
     const result = await app.get(ConnectionVerifier).verify(connection);
-    const verifiedAt = new Date();
-    await connections.recordVerification(found.tenantId, id, {
-      status: result.status,
-      statusMessage: statusMessageOf(result),
-      verification: { status: result.status, checks: result.checks } as unknown as Prisma.InputJsonValue,
-      verifiedAt,
-      nextSyncAt: result.status === 'active' ? (connection.nextSyncAt ?? verifiedAt) : null,
-    });
-    await app.get(AuditLog).record(null, {
-      action: 'connection.verify',
-      targetType: 'connection',
-      targetId: id,
-      tenantId: found.tenantId,
-      details: { status: result.status, previousStatus: connection.status, via: 'cli' },
-    });
+    const { verifiedAt } = await app
+      .get(VerificationRecorder)
+      .record(null, connection, result, { via: 'cli' });
     if (values.json) io.out(JSON.stringify({ id, status: result.status, checks: result.checks, verifiedAt }));
     else {
       io.out(`connection ${id}: ${result.status}`);
@@ -104,12 +90,3 @@ export const connectionsVerify: CliCommand = {
     return result.status === 'active' ? 0 : 1;
   },
 };
-
-/** Same wording rule as the api: the first failed check and its remediation. */
-function statusMessageOf(result: VerificationResult): string | null {
-  if (result.status === 'active') return null;
-  const failed = result.checks.find((c) => !c.ok);
-  if (!failed) return `Verification ended with status ${result.status}.`;
-  const message = failed.message.replace(/[.\s]+$/, '');
-  return failed.remediation ? `${message}. ${failed.remediation}` : `${message}.`;
-}
