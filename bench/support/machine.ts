@@ -24,10 +24,11 @@ export async function describeMachine(): Promise<Machine> {
   let postgresSettings = '';
   try {
     postgres = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
-    const s = await client.query<{ name: string; setting: string; unit: string | null }>(
-      `SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers','work_mem','max_wal_size','synchronous_commit','effective_cache_size') ORDER BY name`,
+    const s = await client.query<{ name: string; value: string }>(
+      `SELECT name, current_setting(name) AS value FROM pg_settings
+       WHERE name IN ('shared_buffers','work_mem','max_wal_size','synchronous_commit','effective_cache_size','autovacuum') ORDER BY name`,
     );
-    postgresSettings = s.rows.map((r) => `${r.name}=${r.setting}${r.unit ?? ''}`).join(', ');
+    postgresSettings = s.rows.map((r) => `${r.name}=${r.value}`).join(', ');
   } finally {
     await client.end();
   }
