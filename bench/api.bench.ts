@@ -36,7 +36,15 @@ export async function apiBench(ctx: BenchContext): Promise<BenchResult> {
     const pool = new Pool({ connectionString: env.db.url, max: 2 });
     await pool.query('VACUUM (ANALYZE) resources');
     const key = generateApiKey();
-    await env.prisma.apiKey.create({ data: { tenantId: inventory.tenantId, role: 'tenant', name: 'bench', prefix: key.prefix, hash: key.hash } });
+    await env.prisma.apiKey.create({
+      data: {
+        tenantId: inventory.tenantId,
+        role: 'tenant',
+        name: 'bench',
+        prefix: key.prefix,
+        hash: key.hash,
+      },
+    });
     const config = env.reconfigure({ RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'silent' });
     const app = await createApiApp(config);
     await app.listen(0, '127.0.0.1');
@@ -54,13 +62,23 @@ export async function apiBench(ctx: BenchContext): Promise<BenchResult> {
         if (!n) continue;
         progress('api', `${c.name}: p50 ${ms(p50)} p99 ${ms(p99)} (${n} requests, ${items} items/page)`);
         const pass = p99 < TARGET_P99_MS;
-        rows.push({ name: `api ${c.name}`, measured: `p50 ${ms(p50)} / p99 ${ms(p99)} (n=${n}, ${items}/page)`, bound: `${TARGET_P99_MS} ms`, ratio: TARGET_P99_MS / p99, target: 'p99 < 50 ms', pass });
+        rows.push({
+          name: `api ${c.name}`,
+          measured: `p50 ${ms(p50)} / p99 ${ms(p99)} (n=${n}, ${items}/page)`,
+          bound: `${TARGET_P99_MS} ms`,
+          ratio: TARGET_P99_MS / p99,
+          target: 'p99 < 50 ms',
+          pass,
+        });
         if (!pass) misses.push(c);
       }
     } finally {
       await app.close();
     }
-    for (const c of misses) notes.push(`EXPLAIN ANALYZE of \`${c.name}\` (the exact SQL Prisma sent):\n\n\`\`\`\n${await explain(env.db.url, pool, inventory.tenantId, c)}\n\`\`\``);
+    for (const c of misses)
+      notes.push(
+        `EXPLAIN ANALYZE of \`${c.name}\` (the exact SQL Prisma sent):\n\n\`\`\`\n${await explain(env.db.url, pool, inventory.tenantId, c)}\n\`\`\``,
+      );
     await pool.end();
     return {
       bench: 'api',
@@ -84,13 +102,32 @@ async function loadInventory(total: number): Promise<Inventory> {
   const env = await createBenchEnvironment('api');
   const accounts = accountIds(20);
   const tenant = await createTenant(env.prisma, { name: 'bench-api' });
-  const connection = await createConnection(env.prisma, tenant.id, { accountId: accounts[0], mode: 'organization', regions: BENCH_REGIONS, status: 'active' });
-  const run = await env.prisma.syncRun.create({ data: { tenantId: tenant.id, connectionId: connection.id, trigger: 'manual', status: 'succeeded' } });
+  const connection = await createConnection(env.prisma, tenant.id, {
+    accountId: accounts[0],
+    mode: 'organization',
+    regions: BENCH_REGIONS,
+    status: 'active',
+  });
+  const run = await env.prisma.syncRun.create({
+    data: { tenantId: tenant.id, connectionId: connection.id, trigger: 'manual', status: 'succeeded' },
+  });
   const pool = new Pool({ connectionString: env.db.url, max: 1 });
   progress('api', `COPY ${int(total)} resources`);
-  await copyCells(pool, 'resources', 'bench-ingest', plan(total, accounts, BENCH_REGIONS, ALL_TYPES), { tenantId: tenant.id, connectionId: connection.id, runId: run.id });
+  await copyCells(pool, 'resources', 'bench-ingest', plan(total, accounts, BENCH_REGIONS, ALL_TYPES), {
+    tenantId: tenant.id,
+    connectionId: connection.id,
+    runId: run.id,
+  });
   await pool.end();
-  return { env, tenantId: tenant.id, connectionId: connection.id, accounts, regions: BENCH_REGIONS, total, source: 'a COPY bulk load of the ingest generator' };
+  return {
+    env,
+    tenantId: tenant.id,
+    connectionId: connection.id,
+    accounts,
+    regions: BENCH_REGIONS,
+    total,
+    source: 'a COPY bulk load of the ingest generator',
+  };
 }
 
 /** Adds COPYed rows (same generator, next indexes of each cell) until the tenant holds `rows`. */
@@ -98,10 +135,17 @@ async function topUp(inv: Inventory, rows: number): Promise<void> {
   const have = plan(inv.total, inv.accounts, inv.regions, ALL_TYPES);
   const want = plan(rows, inv.accounts, inv.regions, ALL_TYPES);
   const cells = want.map((c, i) => ({ ...c, start: have[i].count, count: c.count - have[i].count }));
-  const run = await inv.env.prisma.syncRun.findFirstOrThrow({ where: { tenantId: inv.tenantId }, orderBy: { createdAt: 'desc' } });
+  const run = await inv.env.prisma.syncRun.findFirstOrThrow({
+    where: { tenantId: inv.tenantId },
+    orderBy: { createdAt: 'desc' },
+  });
   const pool = new Pool({ connectionString: inv.env.db.url, max: 1 });
   progress('api', `COPY ${int(rows - inv.total)} more resources (to ${int(rows)})`);
-  await copyCells(pool, 'resources', 'bench-ingest', cells, { tenantId: inv.tenantId, connectionId: inv.connectionId, runId: run.id });
+  await copyCells(pool, 'resources', 'bench-ingest', cells, {
+    tenantId: inv.tenantId,
+    connectionId: inv.connectionId,
+    runId: run.id,
+  });
   await pool.end();
   inv.source = `${inv.source}, topped up to ${int(rows)} with COPY of the same generator`;
   inv.total = rows;
@@ -121,7 +165,11 @@ async function buildCases(pool: Pool, inv: Inventory): Promise<Case[]> {
   const cost = tag('CostCenter', 'cc-4242');
   return [
     { name: 'no filter', query: {}, filter: {} },
-    { name: 'type=AWS::EC2::Instance', query: { type: 'AWS::EC2::Instance' }, filter: { type: 'AWS::EC2::Instance' } },
+    {
+      name: 'type=AWS::EC2::Instance',
+      query: { type: 'AWS::EC2::Instance' },
+      filter: { type: 'AWS::EC2::Instance' },
+    },
     { name: `accountId=${account}`, query: { accountId: account }, filter: { accountId: account } },
     { name: 'region=eu-west-1', query: { region: 'eu-west-1' }, filter: { region: 'eu-west-1' } },
     { name: 'q=prod (common)', query: { q: 'prod' }, filter: { q: 'prod' } },
@@ -131,14 +179,27 @@ async function buildCases(pool: Pool, inv: Inventory): Promise<Case[]> {
     {
       name: `combined type+accountId+region+tag`,
       query: { type: 'AWS::EC2::Instance', accountId: account, region: 'eu-west-1', tag: 'Environment:prod' },
-      filter: { type: 'AWS::EC2::Instance', accountId: account, region: 'eu-west-1', tags: [{ key: 'Environment', value: 'prod' }] },
+      filter: {
+        type: 'AWS::EC2::Instance',
+        accountId: account,
+        region: 'eu-west-1',
+        tags: [{ key: 'Environment', value: 'prod' }],
+      },
     },
     { name: 'deep cursor pages ≥ 100 (no filter)', query: {}, filter: {}, deep: 100 },
-    { name: 'deep cursor pages ≥ 100 (type=AWS::RDS::DBInstance)', query: { type: 'AWS::RDS::DBInstance' }, filter: { type: 'AWS::RDS::DBInstance' }, deep: 100 },
+    {
+      name: 'deep cursor pages ≥ 100 (type=AWS::RDS::DBInstance)',
+      query: { type: 'AWS::RDS::DBInstance' },
+      filter: { type: 'AWS::RDS::DBInstance' },
+      deep: 100,
+    },
   ];
 }
 
-async function get(url: string, key: string): Promise<{ ms: number; body: { items: unknown[]; nextCursor: string | null } }> {
+async function get(
+  url: string,
+  key: string,
+): Promise<{ ms: number; body: { items: unknown[]; nextCursor: string | null } }> {
   const t0 = performance.now();
   const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
   const text = await res.text();
@@ -148,7 +209,8 @@ async function get(url: string, key: string): Promise<{ ms: number; body: { item
 }
 
 async function measure(base: string, key: string, c: Case, samples: number, warmup: number) {
-  const url = (extra: Record<string, string> = {}) => `${base}?${new URLSearchParams({ ...c.query, ...extra })}`;
+  const url = (extra: Record<string, string> = {}) =>
+    `${base}?${new URLSearchParams({ ...c.query, ...extra })}`;
   const times: number[] = [];
   let items = 0;
   if (c.deep) {
@@ -181,5 +243,7 @@ async function measure(base: string, key: string, c: Case, samples: number, warm
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the exact statement the repository sends for a case. */
 function explain(url: string, pool: Pool, tenantId: string, c: Case): Promise<string> {
-  return explainCaptured(url, pool, /FROM "public"."resources"/, (prisma) => new ResourcesRepository(prisma as never).list(tenantId, c.filter, { limit: 100 }));
+  return explainCaptured(url, pool, /FROM "public"."resources"/, (prisma) =>
+    new ResourcesRepository(prisma as never).list(tenantId, c.filter, { limit: 100 }),
+  );
 }

@@ -15,7 +15,10 @@ export async function memoryBench(): Promise<BenchResult> {
   const perCell = Math.ceil(total / (accounts.length * BENCH_REGIONS.length * TYPES.length));
   const scenario = {
     seed: 'bench-memory',
-    organization: { managementAccountId: accounts[0], accounts: accounts.map((id, i) => ({ id, name: `account-${i}`, email: `m${i}@example.com` })) },
+    organization: {
+      managementAccountId: accounts[0],
+      accounts: accounts.map((id, i) => ({ id, name: `account-${i}`, email: `m${i}@example.com` })),
+    },
     regions: BENCH_REGIONS,
     resources: { perAccountRegion: Object.fromEntries(TYPES.map((t) => [t, perCell])) },
   };
@@ -29,7 +32,8 @@ export async function memoryBench(): Promise<BenchResult> {
       fetch(h.worker.metricsUrl)
         .then((r) => r.text())
         .then((text) => {
-          const v = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 0) / 2 ** 20;
+          const v = (name: string) =>
+            Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 0) / 2 ** 20;
           heap.used = Math.max(heap.used, v('nodejs_heap_size_used_bytes'));
           heap.total = Math.max(heap.total, v('nodejs_heap_size_total_bytes'));
           heap.external = Math.max(heap.external, v('nodejs_external_memory_bytes'));
@@ -47,7 +51,10 @@ export async function memoryBench(): Promise<BenchResult> {
         samples.push({ seen: r.resourcesSeen, rssMb: m.rssMb, t: (performance.now() - t0) / 1000 });
         if (r.resourcesSeen - lastSample >= total / 10) {
           lastSample = r.resourcesSeen;
-          progress('memory', `${int(r.resourcesSeen)} resources, RSS ${m.rssMb.toFixed(0)} MB, peak ${m.hwmMb.toFixed(0)} MB`);
+          progress(
+            'memory',
+            `${int(r.resourcesSeen)} resources, RSS ${m.rssMb.toFixed(0)} MB, peak ${m.hwmMb.toFixed(0)} MB`,
+          );
         }
       },
       500,
@@ -56,9 +63,13 @@ export async function memoryBench(): Promise<BenchResult> {
     const seconds = (performance.now() - t0) / 1000;
     const peak = h.worker.memory().hwmMb;
     const live = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, deletedAt: null } });
-    const truth = await h.sandbox.control<{ summary: { total: number } }>('GET', '/_sandbox/truth?view=summary');
+    const truth = await h.sandbox.control<{ summary: { total: number } }>(
+      'GET',
+      '/_sandbox/truth?view=summary',
+    );
     // RSS at each quarter of the run: flat = pages stream, nothing grows with the inventory.
-    const quarter = (q: number) => samples.find((s) => s.seen >= (truth.summary.total * q) / 4) ?? samples[samples.length - 1];
+    const quarter = (q: number) =>
+      samples.find((s) => s.seen >= (truth.summary.total * q) / 4) ?? samples[samples.length - 1];
     const curve = [1, 2, 3, 4].map((q) => `${q * 25} %: ${quarter(q).rssMb.toFixed(0)} MB`).join(', ');
     const pass = peak < TARGET_MB && live === truth.summary.total && run.status === 'succeeded';
     return {
@@ -83,7 +94,9 @@ export async function memoryBench(): Promise<BenchResult> {
         analyzeNote(h.analyze),
         `Worker's V8 during the run (its /metrics, every 1 s): heap used at most ${heap.used.toFixed(0)} MB, heap size at most ${heap.total.toFixed(0)} MB, external at most ${heap.external.toFixed(0)} MB; RSS before the run (booted, idle) ${idle.rssMb.toFixed(0)} MB.`,
         `RSS as the run progressed: ${curve}; throughput ${int(truth.summary.total / seconds)} resources/s end to end (sandbox + worker + Postgres on the same 2 cores).`,
-        total < 1_000_000 ? `Run at ${int(truth.summary.total)} rather than 1,000,000 to fit the time budget (BENCH_MEMORY_RESOURCES=1000000 runs the full size): memory does not depend on the inventory size when the curve above is flat, since a task holds one page at a time.` : 'Run at the full 1,000,000.',
+        total < 1_000_000
+          ? `Run at ${int(truth.summary.total)} rather than 1,000,000 to fit the time budget (BENCH_MEMORY_RESOURCES=1000000 runs the full size): memory does not depend on the inventory size when the curve above is flat, since a task holds one page at a time.`
+          : 'Run at the full 1,000,000.',
       ],
     };
   } finally {

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const unknown = asked.filter((a) => !(a in BENCHES));
   if (unknown.length) {
-    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}\n`);
+    process.stderr.write(
+      `unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}\n`,
+    );
     process.exit(2);
   }
   const names = Object.keys(BENCHES).filter((n) => !asked.length || asked.includes(n));
@@ -41,12 +43,22 @@ async function main(): Promise<void> {
     try {
       const result = await BENCHES[name](ctx);
       // The machine is shared: say how busy it was around this benchmark.
-      result.notes.push(`1-minute load average on the ${machine.cores} cores: ${load0.toFixed(1)} when it started, ${loadavg()[0].toFixed(1)} when it ended.`);
+      result.notes.push(
+        `1-minute load average on the ${machine.cores} cores: ${load0.toFixed(1)} when it started, ${loadavg()[0].toFixed(1)} when it ended.`,
+      );
       results.push(result);
     } catch (err) {
       const e = err as Error;
       progress(name, `FAILED: ${e.stack ?? e.message}`);
-      results.push({ bench: name, startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, setup: [], rows: [], notes: [], error: e.message });
+      results.push({
+        bench: name,
+        startedAt: new Date(started).toISOString(),
+        seconds: (Date.now() - started) / 1000,
+        setup: [],
+        rows: [],
+        notes: [],
+        error: e.message,
+      });
     }
   }
   await ctx.inventory?.env.close();

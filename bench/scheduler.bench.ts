@@ -15,7 +15,10 @@ export async function schedulerBench(): Promise<BenchResult> {
   const jobs = new JobQueueService(env.config);
   try {
     const tenants = Math.max(1, Math.ceil(connections / 100));
-    await env.prisma.$executeRawUnsafe(`INSERT INTO tenants (name) SELECT 'bench-' || g FROM generate_series(1, $1::int) g`, tenants);
+    await env.prisma.$executeRawUnsafe(
+      `INSERT INTO tenants (name) SELECT 'bench-' || g FROM generate_series(1, $1::int) g`,
+      tenants,
+    );
     await env.prisma.$executeRawUnsafe(
       `INSERT INTO connections (tenant_id, name, account_id, mode, regions, resource_types, role_name, status, next_sync_at)
        SELECT t.id, 'c-' || g, lpad((100000000000 + g)::text, 12, '0'), 'account', ARRAY['us-east-1'], ARRAY[]::text[], 'TallyReadOnly', 'active', now() - interval '1 minute'
@@ -47,7 +50,12 @@ export async function schedulerBench(): Promise<BenchResult> {
         }
       },
     });
-    const scheduler = new SyncSchedulerService(env.config, timedRepo, timedJobs, new RunCompletion(env.prisma, jobs));
+    const scheduler = new SyncSchedulerService(
+      env.config,
+      timedRepo,
+      timedJobs,
+      new RunCompletion(env.prisma, jobs),
+    );
     await jobs.queue(QUEUES.sync).waitUntilReady();
     const ticks: { total: number; sql: number; enqueue: number; claimed: number }[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -57,17 +65,31 @@ export async function schedulerBench(): Promise<BenchResult> {
       const total = performance.now() - t0;
       const queued = await jobs.queue(QUEUES.sync).getJobCountByTypes('wait', 'prioritized', 'delayed');
       const runs = await env.prisma.syncRun.count({ where: { status: 'queued' } });
-      if (r.claimed !== connections || r.started !== connections || queued !== connections || runs !== connections) {
-        throw new Error(`tick claimed ${r.claimed}, started ${r.started}; ${queued} jobs and ${runs} runs queued (expected ${connections})`);
+      if (
+        r.claimed !== connections ||
+        r.started !== connections ||
+        queued !== connections ||
+        runs !== connections
+      ) {
+        throw new Error(
+          `tick claimed ${r.claimed}, started ${r.started}; ${queued} jobs and ${runs} runs queued (expected ${connections})`,
+        );
       }
       ticks.push({ total, sql: timing.sql, enqueue: timing.enqueue, claimed: r.claimed });
-      progress('scheduler', `tick ${round + 1}: ${ms(total)} (claim SQL ${ms(timing.sql)}, enqueue ${ms(timing.enqueue)})`);
+      progress(
+        'scheduler',
+        `tick ${round + 1}: ${ms(total)} (claim SQL ${ms(timing.sql)}, enqueue ${ms(timing.enqueue)})`,
+      );
       // Make them due again, with no active run: the next round is the same work.
       await jobs.queue(QUEUES.sync).obliterate({ force: true });
       await env.prisma.$executeRawUnsafe(`DELETE FROM sync_runs`);
       await env.prisma.$executeRawUnsafe(`UPDATE connections SET next_sync_at = now() - interval '1 minute'`);
     }
-    const median = (k: 'total' | 'sql' | 'enqueue') => quantile(ticks.map((t) => t[k]), 0.5);
+    const median = (k: 'total' | 'sql' | 'enqueue') =>
+      quantile(
+        ticks.map((t) => t[k]),
+        0.5,
+      );
     const worst = Math.max(...ticks.map((t) => t.total));
     return {
       bench: 'scheduler',
@@ -87,7 +109,9 @@ export async function schedulerBench(): Promise<BenchResult> {
           pass: median('total') < TARGET_MS,
         },
       ],
-      notes: [`Ticks: ${ticks.map((t) => `${ms(t.total)} (SQL ${ms(t.sql)}, enqueue ${ms(t.enqueue)})`).join('; ')}.`],
+      notes: [
+        `Ticks: ${ticks.map((t) => `${ms(t.total)} (SQL ${ms(t.sql)}, enqueue ${ms(t.enqueue)})`).join('; ')}.`,
+      ],
     };
   } finally {
     await jobs.onModuleDestroy();

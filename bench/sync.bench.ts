@@ -36,7 +36,8 @@ export async function syncBench(): Promise<BenchResult> {
   const rate = envInt('BENCH_SYNC_RATE', 10);
   const burst = envInt('BENCH_SYNC_BURST', 10);
   const workerEnv: Record<string, string> = {};
-  for (const k of ['SYNC_CONCURRENCY', 'SYNC_ACCOUNT_REGION_CONCURRENCY', 'SYNC_TASK_BACKOFF_MS']) if (process.env[`BENCH_${k}`]) workerEnv[k] = process.env[`BENCH_${k}`]!;
+  for (const k of ['SYNC_CONCURRENCY', 'SYNC_ACCOUNT_REGION_CONCURRENCY', 'SYNC_TASK_BACKOFF_MS'])
+    if (process.env[`BENCH_${k}`]) workerEnv[k] = process.env[`BENCH_${k}`]!;
   const scenario = {
     seed: 'bench-sync',
     organization: {
@@ -55,20 +56,37 @@ export async function syncBench(): Promise<BenchResult> {
     const perAR = config.SYNC_ACCOUNT_REGION_CONCURRENCY;
     const before = await h.sandbox.control<{ lastSeq: number }>('GET', '/_sandbox/calls/summary');
     const cpu0 = { worker: h.worker.cpuSeconds(), sandbox: h.sandbox.cpuSeconds() };
-    progress('sync', `syncing ${accounts.length} accounts × ${BENCH_REGIONS.length} regions × ${ALL_TYPES.length} types`);
+    progress(
+      'sync',
+      `syncing ${accounts.length} accounts × ${BENCH_REGIONS.length} regions × ${ALL_TYPES.length} types`,
+    );
     const t0 = performance.now();
     const requested = await h.requestRun();
     const run = await h.waitForRun(requested.id, envInt('BENCH_SYNC_TIMEOUT_S', 600) * 1000, undefined, 50);
     const measured = (performance.now() - t0) / 1000;
-    const cpu = { worker: h.worker.cpuSeconds() - cpu0.worker, sandbox: h.sandbox.cpuSeconds() - cpu0.sandbox };
-    progress('sync', `run ${run.status} in ${measured.toFixed(1)} s (${run.tasksDone}/${run.tasksTotal} tasks, ${run.tasksFailed} failed)`);
+    const cpu = {
+      worker: h.worker.cpuSeconds() - cpu0.worker,
+      sandbox: h.sandbox.cpuSeconds() - cpu0.sandbox,
+    };
+    progress(
+      'sync',
+      `run ${run.status} in ${measured.toFixed(1)} s (${run.tasksDone}/${run.tasksTotal} tasks, ${run.tasksFailed} failed)`,
+    );
 
-    const { calls } = await h.sandbox.control<{ calls: CallRecord[] }>('GET', `/_sandbox/calls?since=${before.lastSeq}`);
-    const summary = await h.sandbox.control<{ total: number; lastSeq: number }>('GET', '/_sandbox/calls/summary');
+    const { calls } = await h.sandbox.control<{ calls: CallRecord[] }>(
+      'GET',
+      `/_sandbox/calls?since=${before.lastSeq}`,
+    );
+    const summary = await h.sandbox.control<{ total: number; lastSeq: number }>(
+      'GET',
+      '/_sandbox/calls/summary',
+    );
     const complete = calls.length === summary.lastSeq - before.lastSeq;
     const limited = calls.filter((c) => c.service !== 'sts');
     const ok = limited.filter((c) => c.outcome === 'ok');
-    const throttled = limited.filter((c) => c.outcome === 'error' && /Throttl|TooManyRequests/i.test(c.errorCode ?? ''));
+    const throttled = limited.filter(
+      (c) => c.outcome === 'error' && /Throttl|TooManyRequests/i.test(c.errorCode ?? ''),
+    );
     const otherErrors = limited.length - ok.length - throttled.length;
     const buckets = countBy(ok, (c) => `${c.accountId}|${c.region}|${c.service}`);
     const perAccountRegion = countBy(ok, (c) => `${c.accountId}|${c.region}`);
@@ -76,7 +94,10 @@ export async function syncBench(): Promise<BenchResult> {
     const L = latencyMs / 1000;
     const inFlight = W * GET_CONCURRENCY;
     const latencyBound = (ok.length * L) / inFlight;
-    const arBound = Math.max(0, ...[...perAccountRegion.values()].map((n) => (n * L) / (perAR * GET_CONCURRENCY)));
+    const arBound = Math.max(
+      0,
+      ...[...perAccountRegion.values()].map((n) => (n * L) / (perAR * GET_CONCURRENCY)),
+    );
     const bound = Math.max(throttleBound, latencyBound, arBound);
     // With W tasks at once, at most W buckets are fed at a time (S3 tasks can feed a few: approximate).
     const feeding = Math.min(W, buckets.size);
@@ -90,7 +111,8 @@ export async function syncBench(): Promise<BenchResult> {
       where: { tenantId: h.tenantId, deletedAt: null },
       select: { accountId: true, region: true, type: true, identifier: true, propertiesHash: true },
     });
-    const key = (r: { accountId: string; region: string; type: string; identifier: string }) => `${r.accountId}|${r.region}|${r.type}|${r.identifier}`;
+    const key = (r: { accountId: string; region: string; type: string; identifier: string }) =>
+      `${r.accountId}|${r.region}|${r.type}|${r.identifier}`;
     const inventory = new Map(rows.map((r) => [key(r), r.propertiesHash]));
     let missing = 0;
     let changed = 0;
@@ -108,7 +130,8 @@ export async function syncBench(): Promise<BenchResult> {
       _max: { durationMs: true, finishedAt: true },
       _min: { startedAt: true },
     });
-    const at = (d: Date | null | undefined) => (d ? ((d.getTime() - run.createdAt.getTime()) / 1000).toFixed(1) : '?');
+    const at = (d: Date | null | undefined) =>
+      d ? ((d.getTime() - run.createdAt.getTime()) / 1000).toFixed(1) : '?';
     const timeline = `run created → planned (started) ${at(run.startedAt)} s → first task started ${at(tasks._min.startedAt)} s → last task ended ${at(tasks._max.finishedAt)} s → run finished ${at(run.finishedAt)} s`;
     const total = truth.resources.length;
     const pass = ratio >= 0.9 && lost === 0 && run.status === 'succeeded';
@@ -122,9 +145,30 @@ export async function syncBench(): Promise<BenchResult> {
         `Bound = max of: per (account, region, service) bucket max(0, (successful calls − burst) / rate) = ${throttleBound.toFixed(1)} s; all successful calls × L / (SYNC_CONCURRENCY × ${GET_CONCURRENCY} GetResource in flight per task) = ${latencyBound.toFixed(1)} s; per (account, region) calls × L / (${perAR} tasks × ${GET_CONCURRENCY}) = ${arBound.toFixed(1)} s. Calls counted from the sandbox call log (GET /_sandbox/calls).`,
       ],
       rows: [
-        { name: `sync ${int(total)} resources`, measured: `${measured.toFixed(1)} s (${run.status})`, bound: `${bound.toFixed(1)} s`, ratio, target: 'bound/measured ≥ 0.90, 0 lost', pass },
-        { name: 'sync: resources lost', measured: `${lost} (missing ${missing}, stale ${changed}, extra ${Math.max(0, extra)})`, bound: `truth ${int(total)}`, ratio: null, target: '0', pass: lost === 0 },
-        { name: 'sync: AWS calls per resource', measured: `${(calls.length / total).toFixed(3)} (all ${int(calls.length)} calls) / ${(ok.length / total).toFixed(3)} (necessary)`, bound: '—', ratio: null, target: 'report', pass: null },
+        {
+          name: `sync ${int(total)} resources`,
+          measured: `${measured.toFixed(1)} s (${run.status})`,
+          bound: `${bound.toFixed(1)} s`,
+          ratio,
+          target: 'bound/measured ≥ 0.90, 0 lost',
+          pass,
+        },
+        {
+          name: 'sync: resources lost',
+          measured: `${lost} (missing ${missing}, stale ${changed}, extra ${Math.max(0, extra)})`,
+          bound: `truth ${int(total)}`,
+          ratio: null,
+          target: '0',
+          pass: lost === 0,
+        },
+        {
+          name: 'sync: AWS calls per resource',
+          measured: `${(calls.length / total).toFixed(3)} (all ${int(calls.length)} calls) / ${(ok.length / total).toFixed(3)} (necessary)`,
+          bound: '—',
+          ratio: null,
+          target: 'report',
+          pass: null,
+        },
       ],
       notes: [
         analyzeNote(h.analyze),

@@ -16,7 +16,8 @@ const TABLES = ['resources', 'resource_changes', 'sync_tasks', 'sync_runs', 'con
 
 export async function startAutoAnalyze(url: string, everyMs = 5000): Promise<AutoAnalyze> {
   const pool = new Pool({ connectionString: url, max: 1 });
-  const on = (await pool.query<{ v: string }>(`SELECT current_setting('autovacuum') AS v`)).rows[0].v === 'on';
+  const on =
+    (await pool.query<{ v: string }>(`SELECT current_setting('autovacuum') AS v`)).rows[0].v === 'on';
   const state: AutoAnalyze = { emulated: !on, count: 0, stop: async () => undefined };
   if (on) {
     await pool.end();

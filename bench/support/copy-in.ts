@@ -12,7 +12,11 @@ interface PgConnection {
 }
 
 /** Runs `COPY <table> (<columns>) FROM STDIN` with the chunks (COPY text format); resolves to the row count. */
-export function copyFrom(client: pg.Client | pg.PoolClient, sql: string, chunks: Iterable<Buffer | string>): Promise<number> {
+export function copyFrom(
+  client: pg.Client | pg.PoolClient,
+  sql: string,
+  chunks: Iterable<Buffer | string>,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let error: Error | undefined;
     let rows = 0;
@@ -51,5 +55,7 @@ export function copyFrom(client: pg.Client | pg.PoolClient, sql: string, chunks:
 /** One field in COPY's text format: `\N` for null, backslash escapes for the 4 special characters. */
 export function copyField(value: string | null): string {
   if (value === null) return '\\N';
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  return value.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
 }

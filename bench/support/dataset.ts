@@ -2,7 +2,11 @@
 // the CloudFormation registry schemas), normalized exactly as the collector normalizes Cloud Control
 // models, cut into pages of Cloud Control's sizes.
 import { getResourceType, normalizeResource, type NormalizedResource } from '@tally/aws';
-import { RESOURCE_TYPES, RESOURCE_TYPE_NAMES, type ResourceTypeName } from '../../apps/aws-sandbox/src/cloud/types';
+import {
+  RESOURCE_TYPES,
+  RESOURCE_TYPE_NAMES,
+  type ResourceTypeName,
+} from '../../apps/aws-sandbox/src/cloud/types';
 import { generateTags } from '../../apps/aws-sandbox/src/cloud/types/tags';
 import { createRng, hash32 } from '../../apps/aws-sandbox/src/cloud/util/hash';
 
@@ -21,9 +25,15 @@ export interface CellRef {
 }
 
 /** `total` resources spread evenly over accounts × regions × types (what one task per cell collects). */
-export function plan(total: number, accounts: string[], regions: string[], types: readonly ResourceTypeName[]) {
+export function plan(
+  total: number,
+  accounts: string[],
+  regions: string[],
+  types: readonly ResourceTypeName[],
+) {
   const cells: (CellRef & { count: number })[] = [];
-  for (const accountId of accounts) for (const region of regions) for (const type of types) cells.push({ accountId, region, type, count: 0 });
+  for (const accountId of accounts)
+    for (const region of regions) for (const type of types) cells.push({ accountId, region, type, count: 0 });
   cells.forEach((c, i) => (c.count = Math.floor(total / cells.length) + (i < total % cells.length ? 1 : 0)));
   return cells;
 }
@@ -60,8 +70,14 @@ export function generateResource(seed: string, cell: CellRef, index: number): No
   const baseId = String(base[module.identifierProperty]);
   const properties: Record<string, unknown> = {};
   // Top-level strings naming the resource (Arn, domain names…) follow its new identifier.
-  for (const [k, v] of Object.entries(base)) properties[k] = typeof v === 'string' && v.includes(baseId) ? v.replaceAll(baseId, identifier) : v;
-  return normalizeResource(getResourceType(cell.type), { identifier, properties, accountId: cell.accountId, region: cell.region });
+  for (const [k, v] of Object.entries(base))
+    properties[k] = typeof v === 'string' && v.includes(baseId) ? v.replaceAll(baseId, identifier) : v;
+  return normalizeResource(getResourceType(cell.type), {
+    identifier,
+    properties,
+    accountId: cell.accountId,
+    region: cell.region,
+  });
 }
 
 /** Page sizes like the sandbox's default Cloud Control paging: uniform in 1..maxPage (MaxResults is ignored). */
@@ -76,7 +92,13 @@ export function* pageSizes(seed: string, cell: CellRef, count: number, maxPage: 
 }
 
 /** The cell's resources, page by page. */
-export function* pagesOf(seed: string, cell: CellRef, count: number, maxPage: number, start = 0): Generator<NormalizedResource[]> {
+export function* pagesOf(
+  seed: string,
+  cell: CellRef,
+  count: number,
+  maxPage: number,
+  start = 0,
+): Generator<NormalizedResource[]> {
   let index = start;
   for (const size of pageSizes(seed, cell, count, maxPage)) {
     const page: NormalizedResource[] = [];

@@ -17,7 +17,10 @@ export interface BenchEnvironment {
 }
 
 /** Creates `tally_bench_*` (migrated) and a unique Redis prefix; `vars` are extra config variables. */
-export async function createBenchEnvironment(name: string, vars: Record<string, string> = {}): Promise<BenchEnvironment> {
+export async function createBenchEnvironment(
+  name: string,
+  vars: Record<string, string> = {},
+): Promise<BenchEnvironment> {
   const db = await createMigratedDatabase(uniqueName(`tally_bench_${name}`));
   let base: Record<string, string> = {
     NODE_ENV: 'test',

@@ -6,8 +6,16 @@ import type { Pool } from 'pg';
 import { PrismaClient } from '@tally/db';
 
 /** Runs `use` with a query-logging client and explains the last statement matching `pattern`. */
-export async function explainCaptured(url: string, pool: Pool, pattern: RegExp, use: (prisma: PrismaClient) => Promise<unknown>): Promise<string> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1 }), log: [{ emit: 'event', level: 'query' }] });
+export async function explainCaptured(
+  url: string,
+  pool: Pool,
+  pattern: RegExp,
+  use: (prisma: PrismaClient) => Promise<unknown>,
+): Promise<string> {
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: 1 }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
   let captured: { query: string; params: string } | undefined;
   prisma.$on('query', (e) => {
     if (pattern.test(e.query)) captured = { query: e.query, params: e.params };
@@ -21,9 +29,16 @@ export async function explainCaptured(url: string, pool: Pool, pattern: RegExp, 
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${captured.query}`, JSON.parse(captured.params) as unknown[]);
+    const plan = await client.query(
+      `EXPLAIN (ANALYZE, BUFFERS) ${captured.query}`,
+      JSON.parse(captured.params) as unknown[],
+    );
     const params = captured.params.length > 300 ? `${captured.params.slice(0, 300)}…` : captured.params;
-    return [captured.query.trim(), `-- params: ${params}`, ...plan.rows.map((r: Record<string, string>) => r['QUERY PLAN'])].join('\n');
+    return [
+      captured.query.trim(),
+      `-- params: ${params}`,
+      ...plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']),
+    ].join('\n');
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();

@@ -20,9 +20,19 @@ export function copyText(type: string, accountId: string, page: NormalizedResour
   let text = '';
   for (const r of page) {
     text += [
-      ids.tenantId, ids.connectionId, accountId, r.region, type, copyField(r.identifier), copyField(r.arn), copyField(r.name),
-      copyField(JSON.stringify(r.tags)), copyField(JSON.stringify(r.relationships)), copyField(JSON.stringify(r.properties)),
-      propertiesHash(r.properties), ids.runId,
+      ids.tenantId,
+      ids.connectionId,
+      accountId,
+      r.region,
+      type,
+      copyField(r.identifier),
+      copyField(r.arn),
+      copyField(r.name),
+      copyField(JSON.stringify(r.tags)),
+      copyField(JSON.stringify(r.relationships)),
+      copyField(JSON.stringify(r.properties)),
+      propertiesHash(r.properties),
+      ids.runId,
     ].join('\t');
     text += '\n';
   }
@@ -30,11 +40,19 @@ export function copyText(type: string, accountId: string, page: NormalizedResour
 }
 
 /** COPYs every cell's generated resources into `table` (one stream); returns the row count. */
-export async function copyCells(pool: Pool, table: string, seed: string, cells: (CellRef & { count: number; start?: number })[], ids: LoadIds): Promise<number> {
+export async function copyCells(
+  pool: Pool,
+  table: string,
+  seed: string,
+  cells: (CellRef & { count: number; start?: number })[],
+  ids: LoadIds,
+): Promise<number> {
   const client: PoolClient = await pool.connect();
   try {
     function* chunks() {
-      for (const cell of cells) for (const page of pagesOf(seed, cell, cell.count, 1000, cell.start ?? 0)) yield copyText(cell.type, cell.accountId, page, ids);
+      for (const cell of cells)
+        for (const page of pagesOf(seed, cell, cell.count, 1000, cell.start ?? 0))
+          yield copyText(cell.type, cell.accountId, page, ids);
     }
     return await copyFrom(client, `COPY ${table} (${RESOURCE_COLUMNS}) FROM STDIN`, chunks());
   } finally {

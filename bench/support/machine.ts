@@ -32,7 +32,10 @@ export async function describeMachine(): Promise<Machine> {
   } finally {
     await client.end();
   }
-  const redis = createRedis({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = createRedis(
+    { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    { lazyConnect: true, maxRetriesPerRequest: 1 },
+  );
   let redisVersion = '?';
   try {
     await redis.connect();
@@ -50,7 +53,12 @@ export async function describeMachine(): Promise<Machine> {
     postgres: `PostgreSQL ${postgres}`,
     postgresSettings,
     redis: `Redis ${redisVersion}`,
-    loadAverage: loadavg().map((l) => l.toFixed(1)).join(' / '),
+    loadAverage: loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / '),
   };
-  return { ...m, summary: `${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, ${m.postgres}, ${m.redis}, load ${m.loadAverage}` };
+  return {
+    ...m,
+    summary: `${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, ${m.postgres}, ${m.redis}, load ${m.loadAverage}`,
+  };
 }

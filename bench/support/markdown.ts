@@ -15,11 +15,20 @@ export function writeResults(machine: Machine, results: BenchResult[], seconds: 
   const dir = join(repoRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'latest.json');
-  const stored: Record<string, Stored> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Stored>) : {};
+  const stored: Record<string, Stored> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Stored>)
+    : {};
   for (const r of results) stored[r.bench] = { ...r, machine };
   writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`);
   const out = join(repoRoot(), 'BENCHMARKS.md');
-  writeFileSync(out, render(Object.values(stored).sort((a, b) => ORDER.indexOf(a.bench) - ORDER.indexOf(b.bench)), results.map((r) => r.bench), seconds));
+  writeFileSync(
+    out,
+    render(
+      Object.values(stored).sort((a, b) => ORDER.indexOf(a.bench) - ORDER.indexOf(b.bench)),
+      results.map((r) => r.bench),
+      seconds,
+    ),
+  );
   return out;
 }
 
@@ -45,7 +54,10 @@ function render(all: Stored[], thisRun: string[], seconds: number): string {
         `- ${m.cores} cores, ${m.cpuModel}, ${m.memoryGb} GB memory, ${m.kernel}`,
         `- Node ${m.node}, ${m.postgres} (${m.postgresSettings}), ${m.redis}`,
         `- Load average when the run started: ${m.loadAverage} (the machine is shared: other processes ran at the same time; Postgres and Redis are the machine's own, not tuned for this).`,
-        `- Used by: ${all.filter((r) => JSON.stringify(r.machine) === JSON.stringify(m)).map((r) => `${r.bench} (${r.startedAt})`).join(', ')}`,
+        `- Used by: ${all
+          .filter((r) => JSON.stringify(r.machine) === JSON.stringify(m))
+          .map((r) => `${r.bench} (${r.startedAt})`)
+          .join(', ')}`,
       ].join('\n'),
     ),
     '',
@@ -58,5 +70,8 @@ function render(all: Stored[], thisRun: string[], seconds: number): string {
     for (const n of r.notes) lines.push(...(n.includes('\n') ? ['', n, ''] : [`- ${n}`]));
     lines.push('');
   }
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

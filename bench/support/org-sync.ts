@@ -5,7 +5,17 @@ import { JobQueueService } from '@tally/jobs';
 import { SyncRunsService } from '@tally/sync';
 import { createConnection, createTenant } from '@tally/testing';
 import { createBenchEnvironment, type BenchEnvironment } from './environment';
-import { onboard, publishKeys, startIssuer, startSandboxProcess, startWorkerProcess, ROLE, type ChildHandle, type Issuer, type SandboxProcess } from './stack';
+import {
+  onboard,
+  publishKeys,
+  startIssuer,
+  startSandboxProcess,
+  startWorkerProcess,
+  ROLE,
+  type ChildHandle,
+  type Issuer,
+  type SandboxProcess,
+} from './stack';
 import { progress } from './report';
 import { startAutoAnalyze, type AutoAnalyze } from './autoanalyze';
 
@@ -28,7 +38,12 @@ export interface OrgSync {
   analyze: AutoAnalyze;
   requestRun(): Promise<SyncRun>;
   /** Polls the run until it ends; `onPoll` sees it every `everyMs`. */
-  waitForRun(runId: string, timeoutMs: number, onPoll?: (run: SyncRun) => void, everyMs?: number): Promise<SyncRun>;
+  waitForRun(
+    runId: string,
+    timeoutMs: number,
+    onPoll?: (run: SyncRun) => void,
+    everyMs?: number,
+  ): Promise<SyncRun>;
   close(): Promise<void>;
 }
 
@@ -63,7 +78,11 @@ export async function startOrgSync(o: OrgSyncOptions): Promise<OrgSync> {
     progress(o.name, 'starting the sandbox process');
     sandbox = await startSandboxProcess(o.scenario);
     await onboard(sandbox, issuer.url, env.config.OIDC_AUDIENCE, tenant.id, connection.id, o.accounts);
-    const config = env.reconfigure({ AWS_ENDPOINT_URL_STS: sandbox.url, AWS_ENDPOINT_URL_CLOUDCONTROL: sandbox.url, AWS_ENDPOINT_URL_ORGANIZATIONS: sandbox.url });
+    const config = env.reconfigure({
+      AWS_ENDPOINT_URL_STS: sandbox.url,
+      AWS_ENDPOINT_URL_CLOUDCONTROL: sandbox.url,
+      AWS_ENDPOINT_URL_ORGANIZATIONS: sandbox.url,
+    });
     progress(o.name, 'starting the worker process');
     worker = await startWorkerProcess(env);
     jobs = new JobQueueService(config);
@@ -84,8 +103,12 @@ export async function startOrgSync(o: OrgSyncOptions): Promise<OrgSync> {
           const run = await e.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
           onPoll?.(run);
           if (['succeeded', 'partial', 'failed'].includes(run.status)) return run;
-          if (Date.now() > deadline) throw new Error(`run still ${run.status} after ${timeoutMs / 1000} s (${run.tasksDone}/${run.tasksTotal} tasks)`);
-          if (worker!.child.exitCode !== null) throw new Error(`the worker exited (${worker!.child.exitCode}); log: ${worker!.logFile}`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `run still ${run.status} after ${timeoutMs / 1000} s (${run.tasksDone}/${run.tasksTotal} tasks)`,
+            );
+          if (worker!.child.exitCode !== null)
+            throw new Error(`the worker exited (${worker!.child.exitCode}); log: ${worker!.logFile}`);
           await new Promise((r) => setTimeout(r, everyMs));
         }
       },

@@ -41,7 +41,10 @@ export function markdownTable(rows: BenchRow[]): string {
   return [
     '| benchmark | measured | bound (same run) | ratio | target | result |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${esc(r.name)} | ${esc(r.measured)} | ${esc(r.bound)} | ${fmtRatio(r.ratio)} | ${esc(r.target)} | ${verdict(r.pass)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${esc(r.name)} | ${esc(r.measured)} | ${esc(r.bound)} | ${fmtRatio(r.ratio)} | ${esc(r.target)} | ${verdict(r.pass)} |`,
+    ),
   ].join('\n');
 }
 

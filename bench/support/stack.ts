@@ -26,9 +26,11 @@ export async function startIssuer(): Promise<Issuer> {
   let keys: SigningKeyService | undefined;
   let url = '';
   const server: Server = createServer((req, res) => {
-    const send = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const send = (body: unknown) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.url === '/.well-known/openid-configuration') return send(discoveryDocument(url));
-    if (req.url === '/.well-known/jwks.json' && keys) return void keys.jwks().then(send, () => res.writeHead(500).end());
+    if (req.url === '/.well-known/jwks.json' && keys)
+      return void keys.jwks().then(send, () => res.writeHead(500).end());
     res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -36,10 +38,11 @@ export async function startIssuer(): Promise<Issuer> {
   return {
     url,
     serve: (k) => void (keys = k),
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -64,7 +67,10 @@ export interface ChildHandle {
 function spawnNode(name: string, script: string, env: Record<string, string>): ChildHandle {
   const logFile = join(logDir, `${name}.log`);
   const out = createWriteStream(logFile);
-  const child = spawn(process.execPath, [join(DIST_ROOT, script)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(DIST_ROOT, script)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   const pid = child.pid!;
@@ -112,7 +118,10 @@ function procMemory(pid: number): { hwmMb: number; rssMb: number } {
 function waitForOutput(h: ChildHandle, pattern: RegExp, ms: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern} (log: ${h.logFile})`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern} (log: ${h.logFile})`)),
+      ms,
+    );
     const onData = (chunk: Buffer) => {
       seen += chunk.toString('utf8');
       const m = pattern.exec(seen);
@@ -124,7 +133,9 @@ function waitForOutput(h: ChildHandle, pattern: RegExp, ms: number): Promise<str
     };
     h.child.stdout!.on('data', onData);
     h.child.stderr!.on('data', onData);
-    h.child.once('exit', (code) => reject(new Error(`process exited (${code}) before ${pattern}; log: ${h.logFile}`)));
+    h.child.once('exit', (code) =>
+      reject(new Error(`process exited (${code}) before ${pattern}; log: ${h.logFile}`)),
+    );
   });
 }
 
@@ -137,13 +148,20 @@ export interface SandboxProcess extends ChildHandle {
 export async function startSandboxProcess(scenario: unknown): Promise<SandboxProcess> {
   const file = join(logDir, 'scenario.json');
   writeFileSync(file, JSON.stringify(scenario));
-  const h = spawnNode('sandbox', 'apps/aws-sandbox/src/main.js', { SANDBOX_PORT: '0', SANDBOX_SCENARIO: file });
+  const h = spawnNode('sandbox', 'apps/aws-sandbox/src/main.js', {
+    SANDBOX_PORT: '0',
+    SANDBOX_SCENARIO: file,
+  });
   const url = await waitForOutput(h, /"url":"([^"]+)"/, 30_000);
   return {
     ...h,
     url,
     async control(method, path, body) {
-      const res = await fetch(url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(url + path, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
       return JSON.parse(text) as never;
@@ -152,10 +170,21 @@ export async function startSandboxProcess(scenario: unknown): Promise<SandboxPro
 }
 
 /** Lets each account trust the connection (an OIDC provider + the role), as the StackSet would. */
-export async function onboard(sandbox: SandboxProcess, issuerUrl: string, audience: string, tenantId: string, connectionId: string, accounts: string[]): Promise<void> {
+export async function onboard(
+  sandbox: SandboxProcess,
+  issuerUrl: string,
+  audience: string,
+  tenantId: string,
+  connectionId: string,
+  accounts: string[],
+): Promise<void> {
   const host = issuerUrl.replace(/^https?:\/\//, '');
   for (const accountId of accounts) {
-    const { arn } = await sandbox.control<{ arn: string }>('POST', '/_sandbox/iam/oidc-providers', { accountId, url: issuerUrl, clientIdList: [audience] });
+    const { arn } = await sandbox.control<{ arn: string }>('POST', '/_sandbox/iam/oidc-providers', {
+      accountId,
+      url: issuerUrl,
+      clientIdList: [audience],
+    });
     await sandbox.control('POST', '/_sandbox/iam/roles', {
       accountId,
       roleName: ROLE,
@@ -166,7 +195,12 @@ export async function onboard(sandbox: SandboxProcess, issuerUrl: string, audien
             Effect: 'Allow',
             Principal: { Federated: arn },
             Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: { StringEquals: { [`${host}:aud`]: audience, [`${host}:sub`]: subjectFor(tenantId, connectionId) } },
+            Condition: {
+              StringEquals: {
+                [`${host}:aud`]: audience,
+                [`${host}:sub`]: subjectFor(tenantId, connectionId),
+              },
+            },
           },
         ],
       },
@@ -184,14 +218,24 @@ export async function freePort(): Promise<number> {
 }
 
 /** The built worker (`apps/worker/src/main.js`) joined to the benchmark's database and Redis prefix. */
-export async function startWorkerProcess(env: BenchEnvironment, extra: Record<string, string> = {}): Promise<ChildHandle & { metricsUrl: string }> {
+export async function startWorkerProcess(
+  env: BenchEnvironment,
+  extra: Record<string, string> = {},
+): Promise<ChildHandle & { metricsUrl: string }> {
   const port = await freePort();
-  const nodeOptions: Record<string, string> = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
-  const h = spawnNode('worker', 'apps/worker/src/main.js', env.childEnv({ WORKER_METRICS_PORT: String(port), ...nodeOptions, ...extra }));
+  const nodeOptions: Record<string, string> = process.env.BENCH_WORKER_NODE_OPTIONS
+    ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS }
+    : {};
+  const h = spawnNode(
+    'worker',
+    'apps/worker/src/main.js',
+    env.childEnv({ WORKER_METRICS_PORT: String(port), ...nodeOptions, ...extra }),
+  );
   for (let i = 0; i < 300; i++) {
     if (h.child.exitCode !== null) throw new Error(`worker exited (${h.child.exitCode}); log: ${h.logFile}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return { ...h, metricsUrl: `http://127.0.0.1:${port}/metrics` };
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok)
+        return { ...h, metricsUrl: `http://127.0.0.1:${port}/metrics` };
     } catch {
       // not listening yet
     }
