@@ -14,6 +14,8 @@ const env = {
   PORT: '3000',
   WORKER_METRICS_PORT: '9464',
   SANDBOX_PORT: '4566',
+  // The demo runs on this machine's Node 20; the SDK's "Node 22 from 2027" notice is known, not news.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   ...process.env,
 };
 const apiUrl = `http://127.0.0.1:${env.PORT}`;
