@@ -52,7 +52,7 @@ const shape = {
   SIGNING_KEY_ROTATION_DAYS: positiveInt.max(365).default(30),
   STS_DURATION_SECONDS: z.coerce.number().int().min(900).max(43200).default(3600),
   /** Jobs one worker process runs at once, and at most per (account, region). */
-  SYNC_CONCURRENCY: positiveInt.max(256).default(16),
+  SYNC_CONCURRENCY: positiveInt.max(256).default(64),
   SYNC_ACCOUNT_REGION_CONCURRENCY: positiveInt.max(64).default(4),
   /** Tries of one sync task before it fails alone (the run ends partial), and the first retry's delay (doubling). */
   SYNC_TASK_ATTEMPTS: positiveInt.max(20).default(5),

@@ -46,6 +46,54 @@ describe('tenancy repositories', () => {
     assert.deepEqual(await connections.deleteWithInventory(a.id, conn.id), { resources: 1 });
   });
 
+  it('filters tags by containment within the tenant, with the other filters and id-cursor pages', async () => {
+    const a = await createTenant(env.prisma);
+    const b = await createTenant(env.prisma);
+    const connA = await createConnection(env.prisma, a.id);
+    const connB = await createConnection(env.prisma, b.id);
+    const odd = { 'a"b{c},': "it's", env: 'prod' };
+    for (let i = 0; i < 5; i++)
+      await createResource(env.prisma, connA, { tags: { env: 'prod', team: i % 2 ? 'x' : 'y' } });
+    await createResource(env.prisma, connA, { tags: { env: 'prod' }, deletedAt: new Date() });
+    await createResource(env.prisma, connA, { tags: odd, name: 'special-one', region: 'eu-west-1' });
+    await createResource(env.prisma, connB, { tags: { env: 'prod', team: 'x' } });
+    const repo = new ResourcesRepository(prisma);
+    const prod = [{ key: 'env', value: 'prod' }];
+
+    const first = await repo.list(a.id, { tags: prod }, { limit: 4 });
+    assert.equal(first.items.length, 4);
+    assert.ok(first.nextCursor);
+    const second = await repo.list(a.id, { tags: prod }, { limit: 4, cursor: first.nextCursor });
+    assert.equal(second.items.length, 2);
+    assert.equal(second.nextCursor, null);
+    const ids = [...first.items, ...second.items].map((r) => r.id);
+    assert.deepEqual(ids, [...ids].sort());
+    assert.ok([...first.items, ...second.items].every((r) => r.tenantId === a.id && r.deletedAt === null));
+
+    assert.equal(
+      (await repo.list(a.id, { tags: prod, includeDeleted: true }, { limit: 10 })).items.length,
+      7,
+    );
+    const both = [...prod, { key: 'team', value: 'x' }];
+    assert.equal((await repo.list(a.id, { tags: both }, { limit: 10 })).items.length, 2);
+    assert.equal((await repo.list(b.id, { tags: both }, { limit: 10 })).items.length, 1);
+    const cell = { type: 'AWS::S3::Bucket', accountId: connA.accountId, region: 'us-east-1' };
+    assert.equal((await repo.list(a.id, { ...cell, tags: both }, { limit: 10 })).items.length, 2);
+    assert.equal((await repo.list(b.id, { ...cell, tags: prod }, { limit: 10 })).items.length, 0);
+    const clash = [...prod, { key: 'env', value: 'dev' }];
+    assert.equal((await repo.list(a.id, { tags: clash }, { limit: 10 })).items.length, 0);
+    const special = [{ key: 'a"b{c},', value: "it's" }];
+    const hit = await repo.list(a.id, { tags: special, q: 'SPECIAL', region: 'eu-west-1' }, { limit: 10 });
+    assert.deepEqual(
+      hit.items.map((r) => r.name),
+      ['special-one'],
+    );
+    assert.equal(
+      (await repo.list(a.id, { tags: special, region: 'us-east-1' }, { limit: 10 })).items.length,
+      0,
+    );
+  });
+
   it('stores ADMIN_API_KEY hashed, once, and revokes the previous one when it changes', async () => {
     const keys = new ApiKeysRepository(prisma);
     const audit = new AuditLog(prisma);

@@ -40,15 +40,21 @@ export interface SweepScope {
 // One statement per page: upsert, classify against the previous row, write change rows and move the
 // task's counters. Unchanged rows only get last_seen_at/last_run_id (properties keep their TOAST
 // pointer); changed or resurrected rows get everything.
+// `input` carries each row's previous state, looked up once (all CTEs share the pre-upsert snapshot).
+// The LIMIT keeps the lookup a per-row probe of the full unique key: flattened into a join it got
+// re-run per upserted row (quadratic) and, without statistics, planned on the wrong index.
 const UPSERT_PAGE = `
-WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+WITH input AS MATERIALIZED (
+  SELECT i.*, p.id AS prev_id, p.properties AS prev_properties, p.properties_hash AS prev_hash,
+         p.deleted_at AS prev_deleted_at
+  FROM jsonb_to_recordset($1::jsonb) AS i(
     identifier text, region text, arn text, name text, tags jsonb, relationships jsonb, properties jsonb, hash text)
-),
-previous AS (
-  SELECT r.id, r.region, r.identifier, r.properties, r.properties_hash, r.deleted_at
-  FROM input i JOIN resources r
-    ON r.tenant_id = $2::uuid AND r.account_id = $4 AND r.type = $5 AND r.region = i.region AND r.identifier = i.identifier
+  LEFT JOIN LATERAL (
+    SELECT r.id, r.properties, r.properties_hash, r.deleted_at FROM resources r
+    WHERE r.tenant_id = $2::uuid AND r.account_id = $4 AND r.region = i.region AND r.type = $5
+      AND r.identifier = i.identifier
+    LIMIT 1
+  ) p ON true
 ),
 upserted AS (
   INSERT INTO resources AS r (tenant_id, connection_id, account_id, region, type, identifier, arn, name, tags,
@@ -73,15 +79,14 @@ upserted AS (
 ),
 classified AS (
   SELECT u.id,
-    CASE WHEN p.id IS NULL OR p.deleted_at IS NOT NULL THEN 'created'
-         WHEN p.properties_hash <> i.hash THEN 'updated' END AS kind,
-    CASE WHEN p.id IS NOT NULL AND p.deleted_at IS NULL AND p.properties_hash <> i.hash THEN
-      ARRAY(SELECT k FROM (SELECT jsonb_object_keys(p.properties) UNION SELECT jsonb_object_keys(i.properties)) AS ks(k)
-            WHERE p.properties -> k IS DISTINCT FROM i.properties -> k ORDER BY k)
+    CASE WHEN i.prev_id IS NULL OR i.prev_deleted_at IS NOT NULL THEN 'created'
+         WHEN i.prev_hash <> i.hash THEN 'updated' END AS kind,
+    CASE WHEN i.prev_id IS NOT NULL AND i.prev_deleted_at IS NULL AND i.prev_hash <> i.hash THEN
+      ARRAY(SELECT k FROM (SELECT jsonb_object_keys(i.prev_properties) UNION SELECT jsonb_object_keys(i.properties)) AS ks(k)
+            WHERE i.prev_properties -> k IS DISTINCT FROM i.properties -> k ORDER BY k)
     ELSE '{}'::text[] END AS fields
   FROM upserted u
   JOIN input i ON i.region = u.region AND i.identifier = u.identifier
-  LEFT JOIN previous p ON p.region = u.region AND p.identifier = u.identifier
 ),
 changes AS (
   INSERT INTO resource_changes (tenant_id, resource_id, run_id, kind, changed_fields)

@@ -47,6 +47,26 @@ export function planTasks(
         out.push({ accountId, region, resourceType });
     }
   }
+  return interleaveByAccountRegion(out);
+}
+
+/**
+ * Orders tasks round-robin across (account, region), keeping each bucket's own order: consecutive
+ * jobs then hit different throttle buckets instead of queueing behind one account's cap.
+ */
+export function interleaveByAccountRegion<T extends { accountId: string; region: string }>(tasks: T[]): T[] {
+  const buckets = new Map<string, T[]>();
+  for (const t of tasks) {
+    const key = `${t.accountId}\u0000${t.region}`;
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(t);
+    else buckets.set(key, [t]);
+  }
+  const queues = [...buckets.values()];
+  const out: T[] = [];
+  for (let i = 0; out.length < tasks.length; i++) {
+    for (const q of queues) if (i < q.length) out.push(q[i]);
+  }
   return out;
 }
 
@@ -177,11 +197,12 @@ export class SyncPlannerService {
   private async enqueueOpenTasks(run: SyncRun): Promise<void> {
     const open = await this.prisma.syncTask.findMany({
       where: { runId: run.id, tenantId: run.tenantId, status: { in: ['pending', 'running'] } },
-      select: { id: true },
+      select: { id: true, accountId: true, region: true },
+      orderBy: [{ accountId: 'asc' }, { region: 'asc' }, { resourceType: 'asc' }],
     });
     await this.jobs.enqueueBulk(
       'sync.task',
-      open.map((t) => ({
+      interleaveByAccountRegion(open).map((t) => ({
         data: { tenantId: run.tenantId, runId: run.id, taskId: t.id },
         opts: taskJobOptions(this.config, t.id),
       })),
