@@ -85,10 +85,11 @@ describe('dashboard in a browser', { timeout: 90_000 }, () => {
     const seen: number[] = [];
     const deadline = Date.now() + 45_000;
     for (;;) {
+      // Status first: once it is final the page no longer changes, so the bar read after it is the final one.
+      const status = await page.locator('h1 .badge').textContent();
       const done = Number(await bar.getAttribute('aria-valuenow'));
       const total = Number(await bar.getAttribute('aria-valuemax'));
       seen.push(done);
-      const status = await page.locator('h1 .badge').textContent();
       if (status === 'succeeded' || status === 'partial' || status === 'failed') {
         assert.equal(status, 'partial', 'the denied type makes the run partial');
         assert.ok(total > 0 && done === total, `progress ended at ${done}/${total}`);
