@@ -63,8 +63,8 @@ export default tseslint.config(
   },
   {
     files: ['libs/**/*.ts'],
-    // Tests may stand up apps (the sandbox, the api) to exercise a lib for real.
-    ignores: ['**/*.test.ts'],
+    // Tests and their harnesses may stand up apps (the sandbox, the api) to exercise a lib for real.
+    ignores: ['**/*.test.ts', '**/*.harness.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

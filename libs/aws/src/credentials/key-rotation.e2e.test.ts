@@ -1,8 +1,6 @@
 // Key rotation end to end: the api publishes the keys, the sandbox STS verifies with what it fetched.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   buildTokenClaims,
   generateSigningKey,
@@ -13,99 +11,32 @@ import {
   subjectFor,
   TokenService,
 } from '@tally/oidc';
-import {
-  CapturedLogs,
-  createConnection,
-  createTenant,
-  createTestEnvironment,
-  type TestEnvironment,
-} from '@tally/testing';
-import { createApiApp } from '../../../../apps/api/src/app';
-import { startSandbox, type Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
-import { AwsCallError } from '../sts/aws-error.classifier';
+import { CapturedLogs, type TestEnvironment } from '@tally/testing';
+import type { Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
 import { assumeRoleWithWebIdentity, createStsClient, roleArnFor } from '../sts/web-identity';
 import { AwsCredentialsService, type AssumeTarget } from './aws-credentials.service';
-
-const ROLE = 'TallyReadOnly';
+import { rejection, startStsHarness, type OnboardOptions, type StsHarness } from './sts.harness';
 
 describe('signing key rotation seen by the sandbox STS', () => {
   let env: TestEnvironment;
   let sandbox: Sandbox;
-  let api: NestExpressApplication;
   let tokens: TokenService;
   let keys: SigningKeyService;
   let service: AwsCredentialsService;
   let issuer: string;
-  let host: string;
   const logs = new CapturedLogs();
   const secrets: string[] = []; // every token and credential seen: none may reach a log line
 
-  /** A connection with a deployed "stack": provider for our issuer + role trusting its subject. */
-  async function onboard(
-    opts: { subjectOperator?: 'StringEquals' | 'StringLike'; subject?: string; clientIds?: string[] } = {},
-  ) {
-    const tenant = await createTenant(env.prisma);
-    const conn = await createConnection(env.prisma, tenant.id, { roleName: ROLE });
-    const providerArn = sandbox.iam.createOidcProvider(conn.accountId, {
-      url: issuer,
-      clientIdList: opts.clientIds ?? [env.config.OIDC_AUDIENCE],
-    });
-    const subject = opts.subject ?? subjectFor(tenant.id, conn.id);
-    sandbox.iam.putRole(conn.accountId, {
-      roleName: ROLE,
-      assumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: providerArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
-              [opts.subjectOperator ?? 'StringEquals']: { [`${host}:sub`]: subject },
-            },
-          },
-        ],
-      },
-    });
-    const target: AssumeTarget = {
-      tenantId: tenant.id,
-      connectionId: conn.id,
-      accountId: conn.accountId,
-      roleName: ROLE,
-    };
-    return { tenant, conn, target };
-  }
-
-  async function rejection(p: Promise<unknown>): Promise<AwsCallError> {
-    const err = await p.then(
-      () => assert.fail('expected a rejection'),
-      (e: unknown) => e,
-    );
-    assert.ok(err instanceof AwsCallError, `not classified: ${String(err)}`);
-    return err;
-  }
+  let harness: StsHarness;
+  const onboard = (opts?: OnboardOptions) => harness.onboard(opts);
 
   before(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    env = await createTestEnvironment({ LOG_LEVEL: 'debug', AWS_ENDPOINT_URL_STS: sandbox.url });
-    api = await createApiApp(env.config, { logDestination: logs });
-    await api.listen(0, '127.0.0.1');
-    const port = (api.getHttpServer().address() as AddressInfo).port;
-    issuer = `http://127.0.0.1:${port}`;
-    host = issuer.replace(/^https?:\/\//, '');
-    // The issuer is only known once the api listens on its ephemeral port.
-    env.config.OIDC_ISSUER_URL = issuer;
-    keys = new SigningKeyService(env.prisma, env.config);
-    tokens = new TokenService(env.prisma, env.config, keys);
-    service = new AwsCredentialsService(env.config, tokens);
+    harness = await startStsHarness(logs);
+    ({ env, sandbox, tokens, keys, service, issuer } = harness);
   });
 
   after(async () => {
-    service?.onModuleDestroy();
-    await api?.close();
-    await sandbox?.close();
-    await env?.close();
+    await harness?.close();
   });
 
   /** AssumeRoleWithWebIdentity with a token the test signed itself. */
