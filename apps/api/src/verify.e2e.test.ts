@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTenant } from '@tally/testing';
+import { createTenant, webIdentityTrustPolicy } from '@tally/testing';
 import { startSandbox, type Sandbox } from '../../aws-sandbox/src/sandbox';
 import { startApi, type ApiHarness } from './test-support/api-harness';
 
@@ -106,20 +106,13 @@ describe('connection verification against the sandbox', () => {
     await control('POST', '/_sandbox/iam/roles', {
       accountId: conn.accountId,
       roleName: conn.roleName,
-      trustPolicy: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: providerArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: { [`${host}:aud`]: api.env.config.OIDC_AUDIENCE },
-              StringLike: { [`${host}:sub`]: '*' },
-            },
-          },
-        ],
-      },
+      trustPolicy: webIdentityTrustPolicy({
+        providerArn,
+        host,
+        audience: api.env.config.OIDC_AUDIENCE,
+        subject: '*',
+        subjectOperator: 'StringLike',
+      }),
     });
     const res = await verify(conn.id);
     assert.equal(res.status, 200, res.text);

@@ -5,7 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { discoveryDocument, SigningKeyService, subjectFor } from '@tally/oidc';
 import type { Connection, SyncRun } from '@tally/db';
 import { propertiesHash, SyncRunsService } from '@tally/sync';
-import { createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
+import {
+  createTenant,
+  createTestEnvironment,
+  webIdentityTrustPolicy,
+  type TestEnvironment,
+} from '@tally/testing';
 import { startSandbox, type Sandbox } from '../../../aws-sandbox/src/sandbox';
 import { startWorker, type RunningWorker } from '../worker';
 
@@ -108,22 +113,12 @@ export async function startSyncHarness(opts: HarnessOptions): Promise<SyncHarnes
         });
         sandbox.iam.putRole(accountId, {
           roleName: ROLE,
-          assumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Federated: providerArn },
-                Action: 'sts:AssumeRoleWithWebIdentity',
-                Condition: {
-                  StringEquals: {
-                    [`${host}:aud`]: env.config.OIDC_AUDIENCE,
-                    [`${host}:sub`]: subjectFor(tenant.id, connection.id),
-                  },
-                },
-              },
-            ],
-          },
+          assumeRolePolicyDocument: webIdentityTrustPolicy({
+            providerArn,
+            host,
+            audience: env.config.OIDC_AUDIENCE,
+            subject: subjectFor(tenant.id, connection.id),
+          }),
         });
       }
     },

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SigningKeyService, subjectFor, TokenService } from '@tally/oidc';
 import {
+  webIdentityTrustPolicy,
   CapturedLogs,
   createConnection,
   createTenant,
@@ -65,20 +66,13 @@ export async function startStsHarness(logs: CapturedLogs): Promise<StsHarness> {
     const subject = opts.subject ?? subjectFor(tenant.id, conn.id);
     sandbox.iam.putRole(conn.accountId, {
       roleName: ROLE,
-      assumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: providerArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
-              [opts.subjectOperator ?? 'StringEquals']: { [`${host}:sub`]: subject },
-            },
-          },
-        ],
-      },
+      assumeRolePolicyDocument: webIdentityTrustPolicy({
+        providerArn,
+        host,
+        audience: env.config.OIDC_AUDIENCE,
+        subject,
+        subjectOperator: opts.subjectOperator,
+      }),
     });
     const target: AssumeTarget = {
       tenantId: tenant.id,

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SigningKeyService, subjectFor, TokenService } from '@tally/oidc';
-import { createConnection, createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
+import {
+  createConnection,
+  createTenant,
+  createTestEnvironment,
+  webIdentityTrustPolicy,
+  type TestEnvironment,
+} from '@tally/testing';
 import { createApiApp } from '../../../../apps/api/src/app';
 import { startSandbox, type Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
 import { AwsCredentialsService } from '../credentials/aws-credentials.service';
@@ -42,22 +48,13 @@ describe('connection verification and the canary', () => {
       const own = subjectFor(tenant.id, conn.id);
       sandbox.iam.putRole(conn.accountId, {
         roleName: 'TallyReadOnly',
-        assumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: providerArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: { [`${host}:aud`]: env.config.OIDC_AUDIENCE },
-                [stack.operator ?? 'StringEquals']: {
-                  [`${host}:sub`]: stack.subject ? stack.subject(own) : own,
-                },
-              },
-            },
-          ],
-        },
+        assumeRolePolicyDocument: webIdentityTrustPolicy({
+          providerArn,
+          host,
+          audience: env.config.OIDC_AUDIENCE,
+          subject: stack.subject ? stack.subject(own) : own,
+          subjectOperator: stack.operator,
+        }),
         policies: (stack.policies ?? []).map((policyDocument, i) => ({
           policyName: `p${i}`,
           policyDocument,
