@@ -1,7 +1,8 @@
 // CloudFormation YAML: short-form intrinsics (`!Ref`, `!Sub`, …) in both directions. Templates are
 // built as plain objects with `Intrinsic` markers and printed with short-form tags; parsing turns
 // the tags back into the long form (`{ "Fn::Sub": … }`) every tool understands.
-import { Document, isNode, parse, type Node, type Scalar, type Tags } from 'yaml';
+import { Document, isNode, parse, type Node, type Scalar } from 'yaml';
+import { CFN_TAGS } from '@tally/common';
 
 /** One intrinsic function call, printed as its short-form tag. */
 export class Intrinsic {
@@ -25,50 +26,6 @@ export const fnIf = (condition: string, whenTrue: unknown, whenFalse: unknown) =
   new Intrinsic('If', [condition, whenTrue, whenFalse]);
 /** `!Equals [a, b]` */
 export const equals = (a: unknown, b: unknown) => new Intrinsic('Equals', [a, b]);
-
-const SHORT_FORMS = [
-  'Ref',
-  'Sub',
-  'GetAtt',
-  'If',
-  'Equals',
-  'Not',
-  'And',
-  'Or',
-  'Join',
-  'Select',
-  'Split',
-  'Base64',
-  'FindInMap',
-  'GetAZs',
-  'ImportValue',
-  'Cidr',
-  'Condition',
-];
-
-function longForm(name: string, value: unknown): Record<string, unknown> {
-  if (name === 'Ref' || name === 'Condition') return { [name]: value };
-  if (name === 'GetAtt' && typeof value === 'string') {
-    const dot = value.indexOf('.');
-    return { 'Fn::GetAtt': dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
-  }
-  return { [`Fn::${name}`]: value };
-}
-
-/** The `yaml` custom tags that read CloudFormation's short forms (scalar, sequence and mapping). */
-export const CFN_TAGS: Tags = SHORT_FORMS.flatMap((name) => [
-  { tag: `!${name}`, resolve: (str: string) => longForm(name, str) },
-  {
-    tag: `!${name}`,
-    collection: 'seq' as const,
-    resolve: (seq: { toJSON(): unknown }) => longForm(name, seq.toJSON()),
-  },
-  {
-    tag: `!${name}`,
-    collection: 'map' as const,
-    resolve: (map: { toJSON(): unknown }) => longForm(name, map.toJSON()),
-  },
-]);
 
 /** Parses a CloudFormation template (YAML with short forms, or JSON) into its long-form object. */
 export function parseTemplate(text: string): Record<string, unknown> {
