@@ -2,6 +2,7 @@
 // (EC2, RDS: no GetResource) with no latency and no throttling, sampled from /proc.
 import { accountIds, BENCH_REGIONS } from './support/dataset';
 import { startOrgSync } from './support/org-sync';
+import { WORKER_NODE_FLAGS } from './support/stack';
 import { analyzeNote } from './support/autoanalyze';
 import { envInt, int, progress, type BenchResult } from './support/report';
 
@@ -22,7 +23,15 @@ export async function memoryBench(): Promise<BenchResult> {
     regions: BENCH_REGIONS,
     resources: { perAccountRegion: Object.fromEntries(TYPES.map((t) => [t, perCell])) },
   };
-  const h = await startOrgSync({ name: 'memory', scenario, accounts, resourceTypes: TYPES });
+  // BENCH_MEMORY_SYNC_CONCURRENCY measures another concurrency than the default (memory grows with it).
+  const concurrency = process.env.BENCH_MEMORY_SYNC_CONCURRENCY;
+  const h = await startOrgSync({
+    name: 'memory',
+    scenario,
+    accounts,
+    resourceTypes: TYPES,
+    workerEnv: concurrency ? { SYNC_CONCURRENCY: concurrency } : {},
+  });
   try {
     const idle = h.worker.memory();
     const samples: { seen: number; rssMb: number; t: number }[] = [];
@@ -41,6 +50,7 @@ export async function memoryBench(): Promise<BenchResult> {
         .catch(() => undefined);
     }, 1000);
     const t0 = performance.now();
+    const cpu0 = h.worker.cpuSeconds();
     const run0 = await h.requestRun();
     let lastSample = 0;
     const run = await h.waitForRun(
@@ -61,6 +71,8 @@ export async function memoryBench(): Promise<BenchResult> {
     );
     clearInterval(scrape);
     const seconds = (performance.now() - t0) / 1000;
+    // CPU the worker spent per 1,000 resources: steadier than resources/s on a shared machine.
+    const cpuMs = ((h.worker.cpuSeconds() - cpu0) * 1e6) / Math.max(1, total);
     const peak = h.worker.memory().hwmMb;
     const live = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, deletedAt: null } });
     const truth = await h.sandbox.control<{ summary: { total: number } }>(
@@ -71,13 +83,17 @@ export async function memoryBench(): Promise<BenchResult> {
     const quarter = (q: number) =>
       samples.find((s) => s.seen >= (truth.summary.total * q) / 4) ?? samples[samples.length - 1];
     const curve = [1, 2, 3, 4].map((q) => `${q * 25} %: ${quarter(q).rssMb.toFixed(0)} MB`).join(', ');
+    progress(
+      'memory',
+      `peak ${peak.toFixed(0)} MB, idle ${idle.rssMb.toFixed(0)} MB; heap used ≤ ${heap.used.toFixed(0)} MB, heap size ≤ ${heap.total.toFixed(0)} MB, external ≤ ${heap.external.toFixed(0)} MB; ${int(truth.summary.total / seconds)} resources/s, worker CPU ${cpuMs.toFixed(0)} ms per 1,000 resources`,
+    );
     const pass = peak < TARGET_MB && live === truth.summary.total && run.status === 'succeeded';
     return {
       bench: 'memory',
       startedAt: new Date(started).toISOString(),
       seconds: (Date.now() - started) / 1000,
       setup: [
-        `${int(truth.summary.total)} resources (EC2 instances and RDS instances: full list models, no GetResource) in ${accounts.length} accounts × ${BENCH_REGIONS.length} regions, no latency, no throttling; the built worker process with its default configuration (SYNC_CONCURRENCY=${h.env.config.SYNC_CONCURRENCY}); peak RSS = VmHWM of the worker process from /proc, RSS sampled every 0.5 s.`,
+        `${int(truth.summary.total)} resources (EC2 instances and RDS instances: full list models, no GetResource) in ${accounts.length} accounts × ${BENCH_REGIONS.length} regions, no latency, no throttling; the built worker process with its default configuration (SYNC_CONCURRENCY=${h.env.config.SYNC_CONCURRENCY}) started with npm run start:worker's Node flags (${WORKER_NODE_FLAGS.join(' ') || 'none'}); peak RSS = VmHWM of the worker process from /proc, RSS sampled every 0.5 s.`,
         `Bound/ratio: the target (300 MB) / measured peak.`,
       ],
       rows: [
@@ -93,7 +109,7 @@ export async function memoryBench(): Promise<BenchResult> {
       notes: [
         analyzeNote(h.analyze),
         `Worker's V8 during the run (its /metrics, every 1 s): heap used at most ${heap.used.toFixed(0)} MB, heap size at most ${heap.total.toFixed(0)} MB, external at most ${heap.external.toFixed(0)} MB; RSS before the run (booted, idle) ${idle.rssMb.toFixed(0)} MB.`,
-        `RSS as the run progressed: ${curve}; throughput ${int(truth.summary.total / seconds)} resources/s end to end (sandbox + worker + Postgres on the same 2 cores).`,
+        `RSS as the run progressed: ${curve}; throughput ${int(truth.summary.total / seconds)} resources/s end to end (sandbox + worker + Postgres on the same 2 cores); the worker spent ${cpuMs.toFixed(0)} ms of CPU per 1,000 resources.`,
         total < 1_000_000
           ? `Run at ${int(truth.summary.total)} rather than 1,000,000 to fit the time budget (BENCH_MEMORY_RESOURCES=1000000 runs the full size): memory does not depend on the inventory size when the curve above is flat, since a task holds one page at a time.`
           : 'Run at the full 1,000,000.',

@@ -96,7 +96,7 @@ export async function schedulerBench(): Promise<BenchResult> {
       startedAt: new Date(started).toISOString(),
       seconds: (Date.now() - started) / 1000,
       setup: [
-        `${int(connections)} active connections in ${int(tenants)} tenants, all due; SyncSchedulerService.tick() (batches of 1,000: a SKIP LOCKED claim + run creation per transaction, and one BullMQ addBulk per batch, pipelined: batch N is enqueued while batch N+1 is claimed, so SQL and enqueue times overlap), ${rounds} rounds from the same state, the median reported.`,
+        `${int(connections)} active connections in ${int(tenants)} tenants, all due; SyncSchedulerService.tick() (batches of 1,000: a SKIP LOCKED claim by index range + run creation per transaction, and one BullMQ addBulk per batch, pipelined: batch N is enqueued while batch N+1 is claimed and the enqueues do not wait for each other, so SQL and enqueue times overlap), ${rounds} rounds from the same state, the median reported.`,
         'Bound/ratio: the target (1 s) / measured.',
       ],
       rows: [

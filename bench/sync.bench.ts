@@ -1,14 +1,12 @@
 // Sync: an organization (accounts × regions × 5 types) behind ~30 ms latency and a token bucket of
 // N calls/s per (account, region, service), synced by the built worker process against the sandbox
 // process over HTTP. Bound: the least time those limits allow for the calls the run had to make.
+import { GET_CONCURRENCY } from '@tally/aws';
 import { propertiesHash } from '@tally/sync';
 import { accountIds, ALL_TYPES, BENCH_REGIONS } from './support/dataset';
 import { startOrgSync } from './support/org-sync';
 import { analyzeNote } from './support/autoanalyze';
 import { envInt, int, progress, type BenchResult } from './support/report';
-
-/** CloudControlCollector's GetResource calls in flight per listing (its default). */
-const GET_CONCURRENCY = 8;
 
 interface CallRecord {
   service: string;
@@ -141,7 +139,7 @@ export async function syncBench(): Promise<BenchResult> {
       seconds: (Date.now() - started) / 1000,
       setup: [
         `Organization of ${accounts.length} accounts × ${BENCH_REGIONS.length} regions × ${ALL_TYPES.length} types × ${perType} = ${int(total)} resources; sandbox process with ${latencyMs} ms ±20 % latency per call and a token bucket of ${rate} calls/s (burst ${burst}) per (account, region, service); default paging (1–100 per page, 10 % empty pages).`,
-        `Worker: the built worker process (npm run start:worker) with SYNC_CONCURRENCY=${W}, SYNC_ACCOUNT_REGION_CONCURRENCY=${perAR}, SYNC_TASK_BACKOFF_MS=${config.SYNC_TASK_BACKOFF_MS}; a manual run requested through SyncRunsService; measured = request → run ended (polled every 50 ms).`,
+        `Worker: the built worker process (npm run start:worker) with SYNC_CONCURRENCY=${W}, SYNC_ACCOUNT_REGION_CONCURRENCY=${perAR}, SYNC_TASK_BACKOFF_MS=${config.SYNC_TASK_BACKOFF_MS}; its call pacers start at SYNC_CALL_RATE_INITIAL=${config.SYNC_CALL_RATE_INITIAL} calls/s per (account, region) (ceiling ${config.SYNC_CALL_RATE_MAX}) and are not told the sandbox's limit: they find it from the throttling answers. A manual run requested through SyncRunsService; measured = request → run ended (polled every 50 ms).`,
         `Bound = max of: per (account, region, service) bucket max(0, (successful calls − burst) / rate) = ${throttleBound.toFixed(1)} s; all successful calls × L / (SYNC_CONCURRENCY × ${GET_CONCURRENCY} GetResource in flight per task) = ${latencyBound.toFixed(1)} s; per (account, region) calls × L / (${perAR} tasks × ${GET_CONCURRENCY}) = ${arBound.toFixed(1)} s. Calls counted from the sandbox call log (GET /_sandbox/calls).`,
       ],
       rows: [
@@ -175,7 +173,10 @@ export async function syncBench(): Promise<BenchResult> {
         `Calls: ${int(calls.length)} in all (${int(ok.length)} successful Cloud Control/Organizations, ${int(throttled.length)} throttled, ${otherErrors} other errors, ${int(calls.length - limited.length)} STS)${complete ? '' : ' — the call log (100,000 records) overflowed: counts are partial'}; run.apiCalls = ${int(run.apiCalls)}; ${tasks._count} tasks, ${tasks._sum.attempts ?? 0} attempts, slowest task ${((tasks._max.durationMs ?? 0) / 1000).toFixed(1)} s.`,
         `Timeline: ${timeline}.`,
         `Limits the worker's own configuration adds: with ${W} tasks at once (${perAR} per account-region), at most ${feeding} of the ${buckets.size} buckets can be fed at a time, so the calls need at least (${int(ok.length)} − ${buckets.size} × ${burst}) / (${feeding} × ${rate}/s) = ${concurrencyBound.toFixed(1)} s (approximate: an S3 task's GetResource calls go to several regions); measured / that = ${(measured / concurrencyBound).toFixed(2)}. Achieved ${(ok.length / measured).toFixed(0)} successful calls/s against ${buckets.size} × ${rate} = ${buckets.size * rate}/s the throttle allows.`,
-        `Busiest bucket ${worstKey}: ${worstCalls} successful calls → bound ${Math.max(0, (worstCalls - burst) / rate).toFixed(1)} s; its calls actually spanned ${worstSpan.toFixed(1)} s.`,
+        `Busiest bucket ${worstKey}: ${worstCalls} successful calls → bound ${Math.max(0, (worstCalls - burst) / rate).toFixed(1)} s; its calls actually spanned ${worstSpan.toFixed(1)} s. Its successful calls per second, second by second from the run's first call: ${perSecond(
+          ok.filter((c) => `${c.accountId}|${c.region}|${c.service}` === worstKey),
+          Date.parse(calls[0]?.time ?? '0'),
+        ).join(' ')}.`,
         `CPU during the run: worker ${cpu.worker.toFixed(1)} s (${((cpu.worker / measured) * 100).toFixed(0)} % of one core), sandbox ${cpu.sandbox.toFixed(1)} s (${((cpu.sandbox / measured) * 100).toFixed(0)} %), over ${measured.toFixed(1)} s of wall time.`,
       ],
     };
@@ -188,6 +189,17 @@ function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
   const m = new Map<string, number>();
   for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
   return m;
+}
+
+/** Calls in each whole second since `from` (ms). */
+function perSecond(calls: CallRecord[], from: number): number[] {
+  const out: number[] = [];
+  for (const c of calls) {
+    const i = Math.floor((Date.parse(c.time) - from) / 1000);
+    while (out.length <= i) out.push(0);
+    out[i]++;
+  }
+  return out;
 }
 
 /** Seconds between the first and the last call. */

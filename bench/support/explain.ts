@@ -5,6 +5,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { Pool } from 'pg';
 import { PrismaClient } from '@tally/db';
 
+/** What explainCaptured answers when `use` sent no statement matching its pattern. */
+export const NOT_CAPTURED = '(statement not captured)';
+
 /** Runs `use` with a query-logging client and explains the last statement matching `pattern`. */
 export async function explainCaptured(
   url: string,
@@ -25,7 +28,7 @@ export async function explainCaptured(
   } finally {
     await prisma.$disconnect();
   }
-  if (!captured) return '(statement not captured)';
+  if (!captured) return NOT_CAPTURED;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from '@tally/common';
 import { discoveryDocument, SigningKeyService, subjectFor } from '@tally/oidc';
 import type { BenchEnvironment } from './environment';
 
@@ -64,10 +65,17 @@ export interface ChildHandle {
   stop(): Promise<void>;
 }
 
-function spawnNode(name: string, script: string, env: Record<string, string>): ChildHandle {
+function spawnNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): ChildHandle {
   const logFile = join(logDir, `${name}.log`);
   const out = createWriteStream(logFile);
-  const child = spawn(process.execPath, [join(DIST_ROOT, script)], {
+  // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the child processes.
+  const extra = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, ...extra, join(DIST_ROOT, script)], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -217,19 +225,25 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Node's flags in `npm run start:worker` (the heap limit): the benchmarks run the worker as production does. */
+export const WORKER_NODE_FLAGS: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return pkg.scripts['start:worker'].split(/\s+/).filter((w) => w.startsWith('--'));
+})();
+
 /** The built worker (`apps/worker/src/main.js`) joined to the benchmark's database and Redis prefix. */
 export async function startWorkerProcess(
   env: BenchEnvironment,
   extra: Record<string, string> = {},
 ): Promise<ChildHandle & { metricsUrl: string }> {
   const port = await freePort();
-  const nodeOptions: Record<string, string> = process.env.BENCH_WORKER_NODE_OPTIONS
-    ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS }
-    : {};
   const h = spawnNode(
     'worker',
     'apps/worker/src/main.js',
-    env.childEnv({ WORKER_METRICS_PORT: String(port), ...nodeOptions, ...extra }),
+    env.childEnv({ WORKER_METRICS_PORT: String(port), ...extra }),
+    WORKER_NODE_FLAGS,
   );
   for (let i = 0; i < 300; i++) {
     if (h.child.exitCode !== null) throw new Error(`worker exited (${h.child.exitCode}); log: ${h.logFile}`);

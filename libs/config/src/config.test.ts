@@ -35,6 +35,17 @@ describe('parseConfig', () => {
     }
   });
 
+  it('refuses a pacer that would start above its own ceiling', () => {
+    assert.throws(
+      () => parseConfig({ SYNC_CALL_RATE_INITIAL: '50', SYNC_CALL_RATE_MAX: '20' }),
+      /SYNC_CALL_RATE_INITIAL \(invalid\): must not exceed SYNC_CALL_RATE_MAX \(20\)/,
+    );
+    assert.equal(
+      parseConfig({ SYNC_CALL_RATE_INITIAL: '20', SYNC_CALL_RATE_MAX: '20' }).SYNC_CALL_RATE_MAX,
+      20,
+    );
+  });
+
   it('refuses the development key and a plain-http issuer in production', () => {
     assert.throws(
       () => parseConfig({ NODE_ENV: 'production', OIDC_ISSUER_URL: 'http://tally.example.com' }),

@@ -52,8 +52,14 @@ const shape = {
   SIGNING_KEY_ROTATION_DAYS: positiveInt.max(365).default(30),
   STS_DURATION_SECONDS: z.coerce.number().int().min(900).max(43200).default(3600),
   /** Jobs one worker process runs at once, and at most per (account, region). */
-  SYNC_CONCURRENCY: positiveInt.max(256).default(64),
-  SYNC_ACCOUNT_REGION_CONCURRENCY: positiveInt.max(64).default(4),
+  SYNC_CONCURRENCY: positiveInt.max(2048).default(512),
+  SYNC_ACCOUNT_REGION_CONCURRENCY: positiveInt.max(64).default(8),
+  /**
+   * Cloud Control calls per second per (account, region): where the pacer starts, and its ceiling. In
+   * between it finds the account's actual limit from AWS's throttling answers.
+   */
+  SYNC_CALL_RATE_INITIAL: z.coerce.number().positive().max(1000).default(5),
+  SYNC_CALL_RATE_MAX: z.coerce.number().positive().max(1000).default(100),
   /** Tries of one sync task before it fails alone (the run ends partial), and the first retry's delay (doubling). */
   SYNC_TASK_ATTEMPTS: positiveInt.max(20).default(5),
   SYNC_TASK_BACKOFF_MS: positiveInt.max(600_000).default(5000),
@@ -73,6 +79,13 @@ const shape = {
 };
 
 const schema = z.object(shape).superRefine((env, ctx) => {
+  if (env.SYNC_CALL_RATE_INITIAL > env.SYNC_CALL_RATE_MAX) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SYNC_CALL_RATE_INITIAL'],
+      message: `must not exceed SYNC_CALL_RATE_MAX (${env.SYNC_CALL_RATE_MAX})`,
+    });
+  }
   if (env.NODE_ENV !== 'production') return;
   if (!env.KEY_ENCRYPTION_KEY || env.KEY_ENCRYPTION_KEY === DEV_KEY_ENCRYPTION_KEY) {
     ctx.addIssue({

@@ -1,5 +1,5 @@
 export * from './generated/prisma/client';
-export { createPrismaClient, PrismaService } from './prisma.service';
+export { createPrismaClient, DB_POOL_SIZE, poolOf, PrismaService } from './prisma.service';
 export { DbModule } from './db.module';
 export {
   migrate,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type Resource, type ResourceChange } from '@tally/db';
 import { decodeCursor, idCursor, toPage, type Page, type PageRequest } from './pagination';
+import { searchCondition } from './resource-search';
 
 export interface ResourceFilter {
   type?: string;
@@ -32,11 +33,19 @@ export class ResourcesRepository {
 
   async list(tenantId: string, filter: ResourceFilter, page: PageRequest): Promise<Page<Resource>> {
     const after = page.cursor ? decodeCursor(page.cursor, idCursor).id : undefined;
-    const where = this.byTagIndex(filter)
-      ? { tenantId, id: { in: await this.taggedIds(tenantId, filter, after, page.limit + 1) } }
+    const where = this.byRawSql(filter)
+      ? { tenantId, id: { in: await this.matchingIds(tenantId, filter, after, page.limit + 1) } }
       : { ...this.where(tenantId, filter), ...(after ? { id: { gt: after } } : {}) };
     const rows = await this.prisma.resource.findMany({ where, orderBy: { id: 'asc' }, take: page.limit + 1 });
     return toPage(rows, page.limit, (r) => ({ id: r.id }));
+  }
+
+  /**
+   * Whether the page's ids come from raw SQL: `q` needs the search index's expression (see
+   * resource-search.ts), and tags their GIN index (see byTagIndex); Prisma can write neither.
+   */
+  private byRawSql(f: ResourceFilter): boolean {
+    return !!f.q || this.byTagIndex(f);
   }
 
   /**
@@ -50,12 +59,12 @@ export class ResourcesRepository {
   }
 
   /**
-   * The page's ids under a tag filter. Prisma writes a tag as `tags #> '{k}' = '"v"'`, which the
-   * GIN (jsonb_path_ops) index on tags cannot serve, so a rare tag scanned the whole tenant; the
-   * containment `tags @> '{"k":"v"}'` (one per tag, all must hold) can use it. Same filters, order
-   * and limit as the Prisma path.
+   * The page's ids under every filter, in raw SQL. A tag is the containment `tags @> '{"k":"v"}'`
+   * (one per tag, all must hold), which the GIN (jsonb_path_ops) index on tags can serve, unlike
+   * Prisma's `tags #> '{k}' = '"v"'`; when that index must not be used (byTagIndex) it is the
+   * equivalent `tags -> 'k' = '"v"'`. Same filters, order and limit as the Prisma path.
    */
-  private async taggedIds(
+  private async matchingIds(
     tenantId: string,
     f: ResourceFilter,
     after: string | undefined,
@@ -66,12 +75,14 @@ export class ResourcesRepository {
     if (f.accountId) conds.push(Prisma.sql`account_id = ${f.accountId}`);
     if (f.region) conds.push(Prisma.sql`region = ${f.region}`);
     if (!f.includeDeleted) conds.push(Prisma.sql`deleted_at IS NULL`);
-    if (f.q) {
-      const like = Prisma.sql`('%' || ${f.q} || '%')`;
-      conds.push(Prisma.sql`(name ILIKE ${like} OR identifier ILIKE ${like} OR arn ILIKE ${like})`);
-    }
+    if (f.q) conds.push(searchCondition(f.q));
+    const byIndex = this.byTagIndex(f);
     for (const tag of f.tags ?? [])
-      conds.push(Prisma.sql`tags @> ${JSON.stringify({ [tag.key]: tag.value })}::jsonb`);
+      conds.push(
+        byIndex
+          ? Prisma.sql`tags @> ${JSON.stringify({ [tag.key]: tag.value })}::jsonb`
+          : Prisma.sql`tags -> ${tag.key}::text = ${JSON.stringify(tag.value)}::jsonb`,
+      );
     if (after) conds.push(Prisma.sql`id > ${after}::uuid`);
     // Orders by the uuid column itself (an output alias `id` would sort the text and skip the index).
     const rows = await this.prisma.$queryRaw<{ rid: string }[]>`
@@ -117,11 +128,8 @@ export class ResourcesRepository {
   }
 
   private where(tenantId: string, f: ResourceFilter): Prisma.ResourceWhereInput {
+    // `q` never comes here (byRawSql).
     const and: Prisma.ResourceWhereInput[] = [];
-    if (f.q) {
-      const contains = { contains: f.q, mode: 'insensitive' as const };
-      and.push({ OR: [{ name: contains }, { identifier: contains }, { arn: contains }] });
-    }
     for (const tag of f.tags ?? []) and.push({ tags: { path: [tag.key], equals: tag.value } });
     return {
       tenantId,

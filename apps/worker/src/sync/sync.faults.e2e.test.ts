@@ -31,7 +31,9 @@ describe('sync under heavy throttling and 5% handler failures', () => {
       mode: 'account',
       accountId: ACCOUNT,
       regions: REGIONS,
-      env: { SYNC_ACCOUNT_REGION_CONCURRENCY: '3' },
+      // The pacer starts far above the sandbox's limit (as when other workers share the account):
+      // AWS does throttle, and the throttled calls must be retried until nothing is lost.
+      env: { SYNC_ACCOUNT_REGION_CONCURRENCY: '3', SYNC_CALL_RATE_INITIAL: '200', SYNC_CALL_RATE_MAX: '400' },
     });
     h.onboard([ACCOUNT]);
   });

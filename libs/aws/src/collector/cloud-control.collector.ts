@@ -6,8 +6,10 @@ import { awsClientDefaults } from '../credentials/aws-client-defaults';
 import { normalizeResource } from '../registry/registry';
 import type { NormalizedResource, ResourceModel, ResourceTypeDefinition } from '../registry/resource-type';
 import { AwsCallError } from '../sts/aws-error.classifier';
+import { asPacedCaller, CallPacer } from './call-pacer';
 import { attemptsSpent, DEFAULT_RETRY, sendCounted, type RetryPolicy } from './call-retry';
 import { mapConcurrent } from './map-concurrent';
+import { PacedRetryStrategy } from './paced-retry.strategy';
 
 /** One listing: a type in an account, from one region (account-scoped types: from any one region). */
 export interface CollectTarget {
@@ -15,7 +17,7 @@ export interface CollectTarget {
   accountId: string;
   region: string;
   credentials: AwsCredentialIdentityProvider;
-  /** Identifies the credentials, so SDK clients (and their adaptive rate limiters) are shared per account. */
+  /** Identifies the credentials, so SDK clients (and their call pacers) are shared per account. */
   credentialsKey: string;
   /** Account scope: regions to try GetResource in when a list model does not tell the resource's region. */
   probeRegions?: string[];
@@ -28,6 +30,9 @@ export interface CollectedPage {
   resources: NormalizedResource[];
   apiCalls: number;
 }
+
+/** GetResource calls one listing keeps in flight by default (the pacers, not this, set the rate). */
+export const GET_CONCURRENCY = 16;
 
 export interface CollectorOptions {
   /** GetResource calls in flight at once per listing. */
@@ -57,28 +62,67 @@ export class CloudControlCollector {
     private readonly config: AppConfig,
     options: CollectorOptions = {},
   ) {
-    this.getConcurrency = options.getConcurrency ?? 8;
+    this.getConcurrency = options.getConcurrency ?? GET_CONCURRENCY;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.maxClients = options.maxClients ?? 500;
   }
 
-  /** Yields the target's resources page by page. */
+  /**
+   * Yields the target's resources page by page, in listing order. A listing whose models need
+   * GetResource lists ahead while earlier pages' calls wait for their turn, up to DESCRIBE_AHEAD items
+   * being described at once: an account's S3 buckets (each described in its own region) then keep
+   * every region's rate busy instead of walking the regions one page at a time. Memory stays bounded
+   * by those items; full-model listings hold one page.
+   */
   async *collect(target: CollectTarget): AsyncGenerator<CollectedPage> {
+    const ahead = target.def.partialList ? DESCRIBE_AHEAD : 1;
+    const pending: { page: Promise<Settled<CollectedPage>>; items: number }[] = [];
+    let pendingItems = 0;
+    const next = async () => {
+      const { page, items } = pending.shift()!;
+      pendingItems -= items;
+      return unwrap(await page);
+    };
+    const lister = {};
     let token: string | undefined;
     let carried = 0;
-    do {
-      const listed = await this.call(target, target.region, 'ListResources', (c) =>
-        c.send(new ListResourcesCommand({ TypeName: target.def.type, NextToken: token })),
+    // Lists one page and starts describing it; the raw response stays local to this function (it
+    // is not kept while the page waits to be written).
+    const listNext = async () => {
+      const listed = await this.call(
+        target,
+        target.region,
+        'ListResources',
+        (c) => c.send(new ListResourcesCommand({ TypeName: target.def.type, NextToken: token })),
+        { caller: lister },
       );
       token = listed.value.NextToken || undefined;
       const items = listed.value.ResourceDescriptions ?? [];
       carried += listed.attempts;
-      if (!items.length) continue;
-      const page = await this.complete(target, items);
-      yield { resources: page.resources, apiCalls: carried + page.apiCalls };
+      if (!items.length) return null;
+      const listCalls = carried;
       carried = 0;
-    } while (token);
-    if (carried) yield { resources: [], apiCalls: carried };
+      const page = this.complete(target, items).then((p) => ({
+        resources: p.resources,
+        apiCalls: listCalls + p.apiCalls,
+      }));
+      return { page: settle(page), items: items.length };
+    };
+    try {
+      do {
+        const entry = await listNext();
+        if (!entry) continue;
+        pending.push(entry);
+        pendingItems += entry.items;
+        while (pending.length && pendingItems >= ahead) yield await next();
+      } while (token);
+      while (pending.length) yield await next();
+      if (carried) yield { resources: [], apiCalls: carried };
+    } finally {
+      // Stopped early (an error, or the consumer gave up): pages still being described finish on
+      // their own; their outcome is dropped, never left as an unhandled rejection.
+      pending.length = 0;
+    }
   }
 
   /** Nest lifecycle hook (when provided as a Nest provider). */
@@ -127,7 +171,7 @@ export class CloudControlCollector {
           region,
           'GetResource',
           (c) => c.send(new GetResourceCommand({ TypeName: def.type, Identifier: identifier })),
-          probing ? NO_RETRY : undefined,
+          { retry: probing ? NO_RETRY : undefined },
         );
         apiCalls += got.attempts;
         const model = parseModel(got.value.ResourceDescription?.Properties);
@@ -148,16 +192,24 @@ export class CloudControlCollector {
     return [...new Set([target.region, ...(target.probeRegions ?? [])])];
   }
 
+  /**
+   * One call, paced as `caller`'s (by default the listing's GetResource calls; ListResources is a
+   * caller of its own, so the next page is not queued behind the current page's calls).
+   */
   private call<T>(
     target: CollectTarget,
     region: string,
     operation: string,
     send: (c: CloudControlClient) => Promise<T>,
-    retry: RetryPolicy = this.retry,
+    options: { retry?: RetryPolicy; caller?: object } = {},
   ) {
     const client = this.client(target, region);
     const stats = target.stats;
-    return sendCounted(() => send(client), { operation, accountId: target.accountId, region }, retry).then(
+    const retry = options.retry ?? this.retry;
+    const sent = asPacedCaller(options.caller ?? target, () =>
+      sendCounted(() => send(client), { operation, accountId: target.accountId, region }, retry),
+    );
+    return sent.then(
       (out) => {
         if (stats) stats.apiCalls += out.attempts;
         return out;
@@ -178,9 +230,16 @@ export class CloudControlCollector {
       this.clients.delete(oldestKey);
       oldest.destroy();
     }
+    const defaults = awsClientDefaults(this.config, 'cloudcontrol', region);
+    // One client per (account, region): its pacer is what every task calling there shares.
+    const pacer = new CallPacer({
+      initialRate: this.config.SYNC_CALL_RATE_INITIAL,
+      maxRate: this.config.SYNC_CALL_RATE_MAX,
+    });
     client = instrumentAwsClient(
       new CloudControlClient({
-        ...awsClientDefaults(this.config, 'cloudcontrol', region),
+        ...defaults,
+        retryStrategy: new PacedRetryStrategy(defaults.maxAttempts, pacer),
         credentials: target.credentials,
       }),
     );
@@ -190,6 +249,24 @@ export class CloudControlCollector {
 }
 
 const NO_RETRY: RetryPolicy = { retries: 0, baseDelayMs: 0 };
+
+/** Items of a partial-model listing being described at once (listed ahead of what was yielded). */
+const DESCRIBE_AHEAD = 500;
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects (its failure is kept for later), so waiting on another first is safe. */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function unwrap<T>(s: Settled<T>): T {
+  if (!s.ok) throw s.error;
+  return s.value;
+}
 
 /** S3's read handler outside the bucket's region: S3 answers 301 and the handler fails (GeneralServiceException). */
 function isWrongRegion(err: AwsCallError): boolean {

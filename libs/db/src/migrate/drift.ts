@@ -1,5 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
+import { repoRoot } from '@tally/common';
 import { diffFromEmpty } from './schema-engine';
+
+/** What schema.prisma cannot express (expression indexes), as SQL run after the schema's own. */
+export const SCHEMA_EXTRAS_PATH = join(repoRoot(), 'prisma', 'schema-extras.sql');
 
 /**
  * What a database's schema consists of, as sorted lines: enums, columns (type, nullability,
@@ -42,8 +48,9 @@ export interface Drift {
 }
 
 /**
- * Compares a migrated database with what schema.prisma creates from nothing (SQL computed by
- * Prisma's schema engine, applied to `scratchUrl`, an empty database). No drift: both lists empty.
+ * Compares a migrated database with what schema.prisma and schema-extras.sql create from nothing
+ * (the schema's SQL computed by Prisma's schema engine, then the extras, applied to `scratchUrl`, an
+ * empty database). No drift: both lists empty.
  */
 export async function detectDrift(migratedUrl: string, scratchUrl: string): Promise<Drift> {
   const sql = await diffFromEmpty(scratchUrl);
@@ -51,6 +58,7 @@ export async function detectDrift(migratedUrl: string, scratchUrl: string): Prom
   await client.connect();
   try {
     await client.query(sql);
+    await client.query(await readFile(SCHEMA_EXTRAS_PATH, 'utf8'));
   } finally {
     await client.end();
   }

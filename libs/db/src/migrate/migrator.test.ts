@@ -134,10 +134,11 @@ describe('schema drift', () => {
   it('the migrated database is exactly what schema.prisma describes', async () => {
     const drift = await detectDrift(migrated.url, await scratch());
     assert.deepEqual(drift, { onlyInDatabase: [], onlyInSchema: [] });
+    const described = await describeDatabase(migrated.url);
+    assert.ok(described.some((l) => l.startsWith('index CREATE INDEX resources_tags_idx')));
     assert.ok(
-      (await describeDatabase(migrated.url)).some((l) =>
-        l.startsWith('index CREATE INDEX resources_tags_idx'),
-      ),
+      described.some((l) => l.startsWith('index CREATE INDEX resources_search_idx')),
+      'the expression index of schema-extras.sql is compared too',
     );
   });
 
@@ -146,7 +147,12 @@ describe('schema drift', () => {
     await query(migrated.url, 'DROP INDEX resources_tenant_id_type_id_idx');
     await query(migrated.url, 'DROP INDEX accounts_connection_id_account_id_key');
     await query(migrated.url, 'ALTER TABLE connections ALTER COLUMN name DROP NOT NULL');
+    await query(migrated.url, 'DROP INDEX resources_search_idx');
     const drift = await detectDrift(migrated.url, await scratch());
+    assert.ok(
+      drift.onlyInSchema.some((l) => l.includes('resources_search_idx')),
+      'a schema-extras index',
+    );
     assert.ok(
       drift.onlyInDatabase.some((l) => l.startsWith('column tenants.stray text')),
       drift.onlyInDatabase.join('\n'),

@@ -197,4 +197,28 @@ describe('ResourceIngestRepository', () => {
     assert.deepEqual(counts, { seen: 1, created: 1, updated: 0 });
     assert.equal(await env.prisma.resource.count({ where: { tenantId, identifier: 'a' } }), 1);
   });
+
+  it('writes a page inside a transaction through that transaction (rolled back: nothing stays)', async () => {
+    const runId = await newRun();
+    const inside = await env.prisma
+      .$transaction(async (tx) => {
+        const counts = await repo.upsertPage(scope(runId), [fn('tx-a'), fn('tx-b')], tx);
+        assert.equal(await tx.resource.count({ where: { tenantId, identifier: { startsWith: 'tx-' } } }), 2);
+        throw Object.assign(new Error('roll back'), { counts });
+      })
+      .catch((err: { counts?: unknown }) => err.counts);
+    assert.deepEqual(inside, { seen: 2, created: 2, updated: 0 });
+    assert.equal(
+      await env.prisma.resource.count({ where: { tenantId, identifier: { startsWith: 'tx-' } } }),
+      0,
+    );
+  });
+
+  it('writes many pages at once, more than the pool has connections, each counted once', async () => {
+    const runId = await newRun();
+    const pages = Array.from({ length: 30 }, (_, p) => [fn(`many-${p}-a`), fn(`many-${p}-b`)]);
+    const counts = await Promise.all(pages.map((page) => repo.upsertPage(scope(runId), page)));
+    assert.ok(counts.every((c) => c.seen === 2 && c.created === 2));
+    assert.equal(await env.prisma.resource.count({ where: { tenantId, lastRunId: runId } }), 60);
+  });
 });

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NormalizedResource } from '@tally/aws';
-import { PrismaService, type Prisma, type PrismaClient } from '@tally/db';
+import { DB_POOL_SIZE, poolOf, PrismaService, type Prisma, type PrismaClient } from '@tally/db';
 import { propertiesHash } from './properties-hash';
+import { WriteGate } from './write-gate';
 
 /** A Prisma client or an interactive transaction: repository methods run in either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -136,26 +137,31 @@ SELECT count(*)::int AS deleted FROM gone`;
 export class ResourceIngestRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
 
+  /**
+   * Pages being serialized or written at once: twice the client's connections, so the next pages
+   * are ready when a connection frees up. Any other page waits as collected objects only, not yet
+   * also as the statement's JSON (page-sized strings go straight to V8's old generation). When as
+   * many again wait, tasks stop collecting (`writable`): memory is bounded by the database's pace,
+   * not by how many tasks run.
+   */
+  private readonly gate = new WriteGate(2 * DB_POOL_SIZE, 2 * DB_POOL_SIZE);
+
+  /** Resolves when a task may collect its next page (the write queue is short). */
+  writable(): Promise<void> {
+    return this.gate.admit();
+  }
+
   /** Upserts one page (created / updated / unchanged) with its change rows, atomically. */
-  async upsertPage(
-    scope: IngestScope,
-    page: NormalizedResource[],
-    db: Db = this.prisma,
-  ): Promise<IngestCounts> {
-    const rows = dedupe(page).map((r) => ({
-      identifier: r.identifier,
-      region: r.region,
-      arn: r.arn,
-      name: r.name,
-      tags: r.tags,
-      relationships: r.relationships,
-      properties: r.properties,
-      hash: propertiesHash(r.properties),
-    }));
-    if (!rows.length && !scope.taskId) return { seen: 0, created: 0, updated: 0 };
-    const [out] = await db.$queryRawUnsafe<IngestCounts[]>(
-      UPSERT_PAGE,
-      JSON.stringify(rows),
+  upsertPage(scope: IngestScope, page: NormalizedResource[], db?: Db): Promise<IngestCounts> {
+    if (!page.length && !scope.taskId) return Promise.resolve({ seen: 0, created: 0, updated: 0 });
+    // A transaction already holds its connection: gating it could wait on pages that wait for one.
+    if (db) return this.writePage(scope, page, db);
+    return this.gate.run(() => this.writePage(scope, page, this.prisma));
+  }
+
+  private async writePage(scope: IngestScope, page: NormalizedResource[], db: Db): Promise<IngestCounts> {
+    const params = [
+      pageJson(page),
       scope.tenantId,
       scope.connectionId,
       scope.accountId,
@@ -163,7 +169,11 @@ export class ResourceIngestRepository {
       scope.runId,
       scope.taskId ?? null,
       scope.apiCalls ?? 0,
-    );
+    ];
+    // The page's JSON is the statement's only large value: straight to the driver when we can.
+    const pool = poolOf(db);
+    if (pool) return (await pool.query<IngestCounts>(UPSERT_PAGE, params)).rows[0];
+    const [out] = await db.$queryRawUnsafe<IngestCounts[]>(UPSERT_PAGE, ...params);
     return out;
   }
 
@@ -202,6 +212,22 @@ export class ResourceIngestRepository {
     const [row] = await db.$queryRawUnsafe<{ now: Date }[]>(`SELECT now()::timestamptz(3) AS now`);
     return row.now;
   }
+}
+
+/** The page as the statement's jsonb recordset, one row per (region, identifier). */
+function pageJson(page: NormalizedResource[]): string {
+  return JSON.stringify(
+    dedupe(page).map((r) => ({
+      identifier: r.identifier,
+      region: r.region,
+      arn: r.arn,
+      name: r.name,
+      tags: r.tags,
+      relationships: r.relationships,
+      properties: r.properties,
+      hash: propertiesHash(r.properties),
+    })),
+  );
 }
 
 /** The last model per (region, identifier): a page listing one twice would break ON CONFLICT. */

@@ -182,9 +182,29 @@ export class SyncPlannerService {
       return true;
     });
     if (!started) return 'ended';
+    this.warmCredentials(run, discovered.accountIds);
     await this.enqueueOpenTasks(run);
     if (planned.length === 0) await this.completion.enqueueFinish(run.tenantId, run.id);
     return 'planned';
+  }
+
+  /**
+   * Assumes every account's role now, while the tasks are being enqueued and picked up: in this
+   * process their first calls then find the credentials cached. A failure is left for the tasks to
+   * meet and report (the cache does not keep failures).
+   */
+  private warmCredentials(run: RunWithConnection, accountIds: string[]): void {
+    const c = run.connection;
+    for (const accountId of accountIds) {
+      const creds = this.credentials.forAccount({
+        tenantId: run.tenantId,
+        connectionId: c.id,
+        accountId,
+        roleName: c.roleName,
+        runId: run.id,
+      });
+      creds().catch(() => undefined);
+    }
   }
 
   /** A planned run whose planning job ran again (crash after commit): enqueue what has not ended. */

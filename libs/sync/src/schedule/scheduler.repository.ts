@@ -7,25 +7,33 @@ export interface ClaimedRun {
 }
 
 // Statement 1 locks due connections (others' locked rows skipped: replicas split the work) and
-// moves next_sync_at. Statement 2, with a fresh snapshot taken while the locks are held, creates
-// runs only for connections with no queued/running run; requestRun takes the same row lock.
+// moves next_sync_at. Due means never scheduled (NULL, taken first) or next_sync_at passed: two
+// range scans of connections_next_sync_at_idx that stop after $1 rows, and an update by id, so a
+// batch costs O(batch), not a scan and sort of every connection.
 const CLAIM = `
-WITH due AS (
+WITH never AS (
   SELECT id FROM connections
-  WHERE status = 'active' AND NOT paused AND (next_sync_at IS NULL OR next_sync_at <= now())
-  ORDER BY next_sync_at NULLS FIRST
+  WHERE next_sync_at IS NULL AND status = 'active' AND NOT paused
   LIMIT $1
+  FOR UPDATE SKIP LOCKED
+), overdue AS (
+  SELECT id FROM connections
+  WHERE next_sync_at <= now() AND status = 'active' AND NOT paused
+  ORDER BY next_sync_at
+  LIMIT $1 - (SELECT count(*) FROM never)
   FOR UPDATE SKIP LOCKED
 )
 UPDATE connections c SET next_sync_at = now() + make_interval(mins => c.sync_interval_minutes)
-FROM due WHERE c.id = due.id
-RETURNING c.id`;
+WHERE c.id = ANY(ARRAY(SELECT id FROM never UNION ALL SELECT id FROM overdue))
+RETURNING c.id, c.tenant_id AS "tenantId"`;
 
+// Statement 2, with a fresh snapshot taken while the locks are held, creates runs only for
+// connections with no queued/running run; requestRun takes the same row lock. (One statement
+// could not do this: its snapshot predates the locks, so it could miss a run committed meanwhile.)
 const CREATE_RUNS = `
 INSERT INTO sync_runs (tenant_id, connection_id, trigger)
-SELECT c.tenant_id, c.id, 'schedule' FROM connections c
-WHERE c.id = ANY($1::uuid[])
-  AND NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.connection_id = c.id AND r.status IN ('queued', 'running'))
+SELECT d.tenant_id, d.id, 'schedule' FROM unnest($1::uuid[], $2::uuid[]) AS d(id, tenant_id)
+WHERE NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.connection_id = d.id AND r.status IN ('queued', 'running'))
 RETURNING id AS "runId", tenant_id AS "tenantId"`;
 
 const STUCK_QUEUED = `
@@ -47,11 +55,12 @@ export class SchedulerRepository {
   async claimDue(limit: number): Promise<{ claimed: number; runs: ClaimedRun[] }> {
     return this.prisma.$transaction(
       async (tx) => {
-        const due = await tx.$queryRawUnsafe<{ id: string }[]>(CLAIM, limit);
+        const due = await tx.$queryRawUnsafe<{ id: string; tenantId: string }[]>(CLAIM, limit);
         if (!due.length) return { claimed: 0, runs: [] };
         const runs = await tx.$queryRawUnsafe<ClaimedRun[]>(
           CREATE_RUNS,
           due.map((d) => d.id),
+          due.map((d) => d.tenantId),
         );
         return { claimed: due.length, runs };
       },

@@ -115,6 +115,46 @@ describe('SyncSchedulerService', () => {
     );
   });
 
+  it('never-scheduled connections (next_sync_at NULL) are due and claimed first', async () => {
+    const t = (await createTenant(env.prisma)).id;
+    await insertConnections(env.prisma, t, 6);
+    const never = await env.prisma.connection.findMany({
+      where: { tenantId: t },
+      take: 3,
+      select: { id: true },
+    });
+    await env.prisma.connection.updateMany({
+      where: { id: { in: never.map((c) => c.id) } },
+      data: { nextSyncAt: null },
+    });
+    const repo = new SchedulerRepository(a.prisma);
+    const first = await repo.claimDue(3);
+    assert.equal(first.claimed, 3);
+    const runs = await env.prisma.syncRun.findMany({
+      where: { id: { in: first.runs.map((r) => r.runId) } },
+      select: { connectionId: true },
+    });
+    assert.deepEqual(runs.map((r) => r.connectionId).sort(), never.map((c) => c.id).sort());
+    assert.equal((await repo.claimDue(10)).claimed, 3, 'then the overdue ones');
+    assert.equal(await env.prisma.connection.count({ where: { tenantId: t, nextSyncAt: null } }), 0);
+  });
+
+  it('a failed enqueue fails the tick without an unhandled rejection; its runs stay queued for repair', async () => {
+    const t = (await createTenant(env.prisma)).id;
+    await insertConnections(env.prisma, t, 30);
+    const down = Object.assign(Object.create(a.jobs) as JobQueueService, {
+      enqueueBulk: () => Promise.reject(new Error('redis down')),
+    });
+    const scheduler = new SyncSchedulerService(
+      env.config,
+      new SchedulerRepository(a.prisma),
+      down,
+      new RunCompletion(a.prisma, down),
+    );
+    await assert.rejects(scheduler.tick(10), /redis down/);
+    assert.equal(await env.prisma.syncRun.count({ where: { tenantId: t, status: 'queued' } }), 30);
+  });
+
   it('claims and enqueues 10,000 due connections in one tick (timed)', async () => {
     const big = (await createTenant(env.prisma)).id;
     await insertConnections(env.prisma, big, 10_000);

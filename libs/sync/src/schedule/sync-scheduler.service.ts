@@ -29,19 +29,23 @@ export class SyncSchedulerService {
   /** Safe on any number of replicas at once (SKIP LOCKED); returns what it did. */
   async tick(batchSize = BATCH): Promise<TickResult> {
     const result: TickResult = { claimed: 0, started: 0, repaired: 0 };
-    // Pipelined: batch N is enqueued (Redis) while batch N+1 is claimed (PostgreSQL).
-    let enqueuing: Promise<unknown> = Promise.resolve();
+    // Pipelined: batch N is enqueued (Redis) while batch N+1 is claimed (PostgreSQL), and an
+    // enqueue does not wait for the previous one: building one batch's jobs (Node) overlaps Redis
+    // adding the previous batch's.
+    const enqueues: Promise<unknown>[] = [];
     try {
       for (let i = 0; i < MAX_BATCHES; i++) {
         const { claimed, runs } = await this.repo.claimDue(batchSize);
         result.claimed += claimed;
         result.started += runs.length;
-        await enqueuing;
-        enqueuing = this.enqueueRuns(runs);
+        const enqueue = this.enqueueRuns(runs);
+        // Handled now, thrown below: a rejection left unhandled mid-tick would stop the worker.
+        enqueue.catch(() => undefined);
+        enqueues.push(enqueue);
         if (claimed < batchSize) break;
       }
     } finally {
-      await enqueuing;
+      await Promise.all(enqueues);
     }
     result.repaired = await this.repair();
     return result;

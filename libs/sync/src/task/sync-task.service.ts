@@ -90,8 +90,15 @@ export class SyncTaskService {
     const stats = { apiCalls: 0 };
     let counted = 0;
     const counts = { ingested: 0, created: 0, updated: 0 };
+    const pages = this.collector.collect(this.target(task, stats));
     try {
-      for await (const page of this.collector.collect(this.target(task, stats))) {
+      for (;;) {
+        // Backpressure: no next page while the database is behind (waiting pages are memory). Here,
+        // between iterations, the task holds no page.
+        await this.ingest.writable();
+        const next = await pages.next();
+        if (next.done) break;
+        const page = next.value;
         counted += page.apiCalls;
         const c = await this.ingest.upsertPage(this.scope(task, page.apiCalls), page.resources);
         counts.ingested += c.seen;
@@ -99,6 +106,7 @@ export class SyncTaskService {
         counts.updated += c.updated;
       }
     } catch (err) {
+      await pages.return(undefined).catch(() => undefined); // a failed write: stop the listing too
       await this.tasks.addApiCalls(job.tenantId, task.id, stats.apiCalls - counted);
       return this.failed(task, err, attempt);
     }
