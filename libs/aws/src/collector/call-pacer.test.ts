@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
-import { asPacedCaller, CallPacer } from './call-pacer';
+import { CallPacer } from './call-pacer';
 
 // Virtual time: the pacer's timers and clock are Node's mock timers, so a minute of AWS traffic
 // runs in milliseconds and the figures do not depend on how busy the machine is.
@@ -76,11 +76,10 @@ describe('CallPacer', () => {
   it('shares turns round-robin between callers, so a late caller does not wait behind a long queue', async () => {
     const pacer = new CallPacer({ initialRate: 1, maxRate: 1, clock });
     const order: string[] = [];
-    const call = (who: object, name: string) =>
-      asPacedCaller(who, async () => {
-        await pacer.getSendToken();
-        order.push(name);
-      });
+    const call = async (who: object, name: string) => {
+      await pacer.getSendToken(who);
+      order.push(name);
+    };
     const bulk = {};
     const chain = {};
     for (let i = 0; i < 6; i++) void call(bulk, `bulk${i}`);
@@ -89,6 +88,18 @@ describe('CallPacer', () => {
     await advance(6000, 50);
     // bulk0 took the saved-up turn; then the two callers alternate.
     assert.deepEqual(order, ['bulk0', 'bulk1', 'chain0', 'bulk2', 'chain1', 'bulk3', 'bulk4']);
+  });
+
+  it("lets a throttled call retry before any caller's next turn", async () => {
+    const pacer = new CallPacer({ initialRate: 1, maxRate: 1, clock });
+    const order: string[] = [];
+    const first = {};
+    void pacer.getSendToken(first).then(() => order.push('first')); // the saved-up turn
+    for (let i = 0; i < 3; i++) void pacer.getSendToken({}).then(() => order.push(`other${i}`));
+    await flush();
+    void pacer.getRetryTurn().then(() => order.push('retry'));
+    await advance(3000, 50);
+    assert.deepEqual(order, ['first', 'retry', 'other0', 'other1']);
   });
 
   it('makes up turns its own late timers missed, but no more than one second of them', async () => {

@@ -1,14 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RateLimiter } from '@smithy/core/retry';
 
-/** Who a call is for (e.g. one task's listing): the SDK asks for turns without saying. */
-const callers = new AsyncLocalStorage<object>();
+/** Turns asked for without saying for whom share one place in the round. */
 const UNNAMED = {};
-
-/** Runs `fn` with its AWS calls counted as `caller`'s in the pacers' round-robin. */
-export function asPacedCaller<T>(caller: object, fn: () => Promise<T>): Promise<T> {
-  return callers.run(caller, fn);
-}
 
 export interface CallPacerOptions {
   /** Calls per second to start at, before anything is known of the service's limit. */
@@ -30,27 +23,28 @@ const INCREASE_SHARE = 0.05;
 const MIN_STEP = 0.25;
 /** The rate only grows while callers were actually waiting for it (not while demand was below it). */
 const LIMITED_WINDOW_MS = 1000;
-/** ...and never past this multiple of the rate calls actually succeed at (bounds slow start's overshoot). */
-const MEASURED_HEADROOM = 2;
-const MEASURE_WINDOW_MS = 500;
 /**
  * Turns missed because our own event loop was late (or nobody was calling) may be made up in a burst
  * of at most this much time's worth of calls: AWS's buckets hold at least that much burst.
  */
 const CATCH_UP_MS = 1000;
+/** ...and never past this multiple of the rate calls actually succeed at (bounds slow start's overshoot). */
+const MEASURED_HEADROOM = 2;
+const MEASURE_WINDOW_MS = 500;
 
 /**
  * Paces one (account, region, service)'s AWS calls, shared by every task that calls it, and finds the
  * service's rate limit as it goes: doubling every second until the first throttle (never past twice
  * the rate calls actually succeed at), then lowered by 20 % on a throttle and raised a little each
- * second without one (AIMD, as TCP does). A throttled call
- * costs a round trip and the SDK retries it, but it uses none of AWS's tokens; a paced call that is not
- * sent is capacity lost for good. So the pacer sits just above the limit rather than below it, and
- * AWS's token bucket stays drained: the calls go out at the rate AWS allows, whatever that rate is.
+ * second without one (AIMD, as TCP does). A throttled call costs a round trip and the SDK retries
+ * it, but it uses none of AWS's tokens; a paced call that is not sent is capacity lost for good. So
+ * the pacer sits just above the limit rather than below it, and AWS's token bucket stays drained:
+ * the calls go out at the rate AWS allows, whatever that rate is.
  *
- * Turns go round-robin between callers (asPacedCaller), not first come first served: a listing with
- * a long chain of dependent calls (S3: a page, then each bucket's GetResource in its own region) gets
- * its share of every region instead of waiting behind another listing's hundreds of queued calls.
+ * Turns go round-robin between callers (any object: one task's listing, say), not first come first
+ * served: a listing with a long chain of dependent calls (S3: a page, then each bucket's GetResource
+ * in its own region) gets its share of every region instead of waiting behind another listing's
+ * hundreds of queued calls. Retries of throttled calls go first.
  *
  * It is the SDK's RateLimiter contract, used by PacedRetryStrategy (the SDK's own adaptive limiter
  * settled at about a third of the limit under many concurrent callers, and lets retries out unpaced).
@@ -61,15 +55,17 @@ export class CallPacer implements RateLimiter {
   private readonly minRate: number;
   private readonly clock: () => number;
   private slowStart = true;
-  private lastSentAt = -Infinity;
-  private lastGrowthAt: number;
-  private lastDecreaseAt = -Infinity;
-  private limitedAt = -Infinity;
   private readonly initialRate: number;
   /** Successful calls per second, smoothed over half-second windows. */
   private measured = 0;
   private windowStart: number;
   private windowSuccesses = 0;
+  private lastSentAt = -Infinity;
+  private lastGrowthAt: number;
+  private lastDecreaseAt = -Infinity;
+  private limitedAt = -Infinity;
+  /** Retries of throttled calls: they had a turn and lost it, so they go before the round. */
+  private readonly retries: (() => void)[] = [];
   /** Waiting callers' turns, in round-robin order (a Map keeps insertion order). */
   private readonly queues = new Map<object, (() => void)[]>();
   private waiting = 0;
@@ -89,9 +85,17 @@ export class CallPacer implements RateLimiter {
     return this.rate;
   }
 
-  /** Resolves when the caller may send. */
-  getSendToken(): Promise<void> {
-    const caller = callers.getStore() ?? UNNAMED;
+  /** Resolves when a throttled call may be sent again: before any caller's next turn. */
+  getRetryTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.retries.push(resolve);
+      this.waiting++;
+      this.pump();
+    });
+  }
+
+  /** Resolves when `caller` may send. */
+  getSendToken(caller: object = UNNAMED): Promise<void> {
     return new Promise((resolve) => {
       const queue = this.queues.get(caller);
       if (queue) queue.push(resolve);
@@ -162,6 +166,11 @@ export class CallPacer implements RateLimiter {
 
   /** The first caller in the round gets a turn and, if it has more waiting, goes to the back. */
   private nextTurn(): () => void {
+    const retry = this.retries.shift();
+    if (retry) {
+      this.waiting--;
+      return retry;
+    }
     const [caller, queue] = this.queues.entries().next().value as [object, (() => void)[]];
     const turn = queue.shift()!;
     this.queues.delete(caller);

@@ -6,7 +6,7 @@ import { awsClientDefaults } from '../credentials/aws-client-defaults';
 import { normalizeResource } from '../registry/registry';
 import type { NormalizedResource, ResourceModel, ResourceTypeDefinition } from '../registry/resource-type';
 import { AwsCallError } from '../sts/aws-error.classifier';
-import { asPacedCaller, CallPacer } from './call-pacer';
+import { CallPacer } from './call-pacer';
 import { attemptsSpent, DEFAULT_RETRY, sendCounted, type RetryPolicy } from './call-retry';
 import { mapConcurrent } from './map-concurrent';
 import { PacedRetryStrategy } from './paced-retry.strategy';
@@ -53,7 +53,8 @@ interface Described {
  * one normalized page at a time: never a whole account in memory. Errors are AwsCallError.
  */
 export class CloudControlCollector {
-  private readonly clients = new Map<string, CloudControlClient>();
+  /** One client per (account, region) with its pacer, which every task calling there shares. */
+  private readonly clients = new Map<string, { client: CloudControlClient; pacer: CallPacer }>();
   private readonly getConcurrency: number;
   private readonly retry: RetryPolicy;
   private readonly maxClients: number;
@@ -132,7 +133,7 @@ export class CloudControlCollector {
 
   /** Closes every SDK client. */
   destroy(): void {
-    for (const c of this.clients.values()) c.destroy();
+    for (const c of this.clients.values()) c.client.destroy();
     this.clients.clear();
   }
 
@@ -203,11 +204,15 @@ export class CloudControlCollector {
     send: (c: CloudControlClient) => Promise<T>,
     options: { retry?: RetryPolicy; caller?: object } = {},
   ) {
-    const client = this.client(target, region);
+    const { client, pacer } = this.client(target, region);
     const stats = target.stats;
     const retry = options.retry ?? this.retry;
-    const sent = asPacedCaller(options.caller ?? target, () =>
-      sendCounted(() => send(client), { operation, accountId: target.accountId, region }, retry),
+    const caller = options.caller ?? target;
+    // The first attempt waits for its caller's turn here; the SDK's retries wait in PacedRetryStrategy.
+    const sent = sendCounted(
+      () => pacer.getSendToken(caller).then(() => send(client)),
+      { operation, accountId: target.accountId, region },
+      retry,
     );
     return sent.then(
       (out) => {
@@ -221,30 +226,33 @@ export class CloudControlCollector {
     );
   }
 
-  private client(target: CollectTarget, region: string): CloudControlClient {
+  private client(target: CollectTarget, region: string): { client: CloudControlClient; pacer: CallPacer } {
     const key = `${target.credentialsKey}/${region}`;
-    let client = this.clients.get(key);
-    if (client) return client;
+    let entry = this.clients.get(key);
+    if (entry) return entry;
     if (this.clients.size >= this.maxClients) {
-      const [oldestKey, oldest] = this.clients.entries().next().value as [string, CloudControlClient];
+      const [oldestKey, oldest] = this.clients.entries().next().value as [
+        string,
+        { client: CloudControlClient },
+      ];
       this.clients.delete(oldestKey);
-      oldest.destroy();
+      oldest.client.destroy();
     }
     const defaults = awsClientDefaults(this.config, 'cloudcontrol', region);
-    // One client per (account, region): its pacer is what every task calling there shares.
     const pacer = new CallPacer({
       initialRate: this.config.SYNC_CALL_RATE_INITIAL,
       maxRate: this.config.SYNC_CALL_RATE_MAX,
     });
-    client = instrumentAwsClient(
+    const client = instrumentAwsClient(
       new CloudControlClient({
         ...defaults,
         retryStrategy: new PacedRetryStrategy(defaults.maxAttempts, pacer),
         credentials: target.credentials,
       }),
     );
-    this.clients.set(key, client);
-    return client;
+    entry = { client, pacer };
+    this.clients.set(key, entry);
+    return entry;
   }
 }
 

@@ -5,10 +5,11 @@ import type { CallPacer } from './call-pacer';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The SDK's adaptive retries with our pacer as the rate limiter. Unlike the SDK's own adaptive
- * strategy, a retry waits out its backoff *before* it asks the pacer for a turn (the SDK asks first
- * and sleeps after, so its retries go out unpaced, in bursts that get throttled again). The SDK
- * allows this: a strategy may delay internally and hand back a token with no delay.
+ * The SDK's adaptive retries with our pacer as the rate limiter. The first attempt has already had
+ * its turn (the collector asks the pacer, as the caller it is, before sending: the SDK cannot say
+ * whose call it sends). A retry waits out its backoff *before* it asks for a turn (the SDK's own
+ * adaptive strategy asks first and sleeps after, so its retries go out unpaced, in bursts that get
+ * throttled again); the SDK allows a strategy to delay internally and return a token with no delay.
  */
 export class PacedRetryStrategy implements RetryStrategyV2 {
   readonly mode = 'adaptive';
@@ -21,17 +22,15 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
     this.standard = new StandardRetryStrategy(maxAttempts);
   }
 
-  async acquireInitialRetryToken(scope: string): Promise<RetryToken> {
-    const token = await this.standard.acquireInitialRetryToken(scope);
-    await this.pacer.getSendToken();
-    return token;
+  acquireInitialRetryToken(scope: string): Promise<RetryToken> {
+    return this.standard.acquireInitialRetryToken(scope);
   }
 
   async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     this.pacer.updateClientSendingRate(errorInfo);
     const next = await this.standard.refreshRetryTokenForRetry(token as StandardRetryToken, errorInfo);
     await sleep(next.getRetryDelay());
-    await this.pacer.getSendToken();
+    await this.pacer.getRetryTurn();
     // The same token (count, cost) with its delay already spent.
     return Object.create(next, { getRetryDelay: { value: () => 0 } }) as RetryToken;
   }

@@ -172,7 +172,11 @@ export class ResourceIngestRepository {
     ];
     // The page's JSON is the statement's only large value: straight to the driver when we can.
     const pool = poolOf(db);
-    if (pool) return (await pool.query<IngestCounts>(UPSERT_PAGE, params)).rows[0];
+    // Named: each connection parses and plans the statement once, not once per page.
+    if (pool)
+      return (
+        await pool.query<IngestCounts>({ name: 'tally_upsert_page', text: UPSERT_PAGE, values: params })
+      ).rows[0];
     const [out] = await db.$queryRawUnsafe<IngestCounts[]>(UPSERT_PAGE, ...params);
     return out;
   }
