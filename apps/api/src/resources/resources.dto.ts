@@ -29,7 +29,11 @@ export const ResourceQuery = z.strictObject({
     .regex(/^\d{12}$/, 'must be 12 digits')
     .optional(),
   region: z.enum(AWS_REGIONS, { message: 'must be an AWS region such as us-east-1' }).optional(),
-  q: text(256).optional().describe('Substring of the name, identifier or ARN'),
+  q: text(256)
+    .optional()
+    .describe(
+      'Case-insensitive substring of the name, identifier or ARN; every character is literal (% and _ are not wildcards)',
+    ),
   tag: z
     .union([tagFilter.transform((t) => [t]), z.array(tagFilter).max(MAX_TAG_FILTERS)])
     .optional()
