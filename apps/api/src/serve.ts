@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
@@ -123,8 +124,4 @@ export async function serveApi(
     void shutdown('unhandledRejection', 1);
   });
   return server;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -8,12 +8,12 @@ export interface CallPacerOptions {
   initialRate: number;
   /** Never faster than this. */
   maxRate: number;
-  /** Never slower than this, however much AWS throttles. */
-  minRate?: number;
   /** Milliseconds since some fixed point (tests drive it). */
   clock?: () => number;
 }
 
+/** Never slower than this (calls per second), however much AWS throttles. */
+const MIN_RATE = 0.5;
 /** After a throttle, the rate is multiplied by this. */
 const DECREASE = 0.8;
 /** Calls sent at the old rate are still in flight: their throttles do not lower the rate again this soon. */
@@ -74,7 +74,7 @@ export class CallPacer implements RateLimiter {
   constructor(options: CallPacerOptions) {
     this.clock = options.clock ?? (() => performance.now());
     this.maxRate = options.maxRate;
-    this.minRate = Math.min(options.minRate ?? 0.5, options.maxRate);
+    this.minRate = Math.min(MIN_RATE, options.maxRate);
     this.rate = clamp(options.initialRate, this.minRate, this.maxRate);
     this.initialRate = this.rate;
     this.lastGrowthAt = this.windowStart = this.clock();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyAwsError, type AwsCallError, type AwsErrorContext } from '../sts/aws-error.classifier';
 
 /** Result of one logical AWS call and what it cost (every HTTP attempt, the SDK's retries included). */
@@ -19,8 +20,6 @@ function attemptsOf(x: unknown): number {
   const n = (x as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts;
   return typeof n === 'number' && n > 0 ? n : 1;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Sends one call; transient failures the SDK already retried get a few more tries with backoff so a

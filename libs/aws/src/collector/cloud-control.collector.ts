@@ -42,6 +42,11 @@ export interface CollectorOptions {
   maxClients?: number;
 }
 
+interface PacedClient {
+  client: CloudControlClient;
+  pacer: CallPacer;
+}
+
 interface Described {
   Identifier?: string;
   Properties?: string;
@@ -54,7 +59,7 @@ interface Described {
  */
 export class CloudControlCollector {
   /** One client per (account, region) with its pacer, which every task calling there shares. */
-  private readonly clients = new Map<string, { client: CloudControlClient; pacer: CallPacer }>();
+  private readonly clients = new Map<string, PacedClient>();
   private readonly getConcurrency: number;
   private readonly retry: RetryPolicy;
   private readonly maxClients: number;
@@ -226,15 +231,12 @@ export class CloudControlCollector {
     );
   }
 
-  private client(target: CollectTarget, region: string): { client: CloudControlClient; pacer: CallPacer } {
+  private client(target: CollectTarget, region: string): PacedClient {
     const key = `${target.credentialsKey}/${region}`;
     let entry = this.clients.get(key);
     if (entry) return entry;
     if (this.clients.size >= this.maxClients) {
-      const [oldestKey, oldest] = this.clients.entries().next().value as [
-        string,
-        { client: CloudControlClient },
-      ];
+      const [oldestKey, oldest] = this.clients.entries().next().value as [string, PacedClient];
       this.clients.delete(oldestKey);
       oldest.client.destroy();
     }

@@ -120,13 +120,7 @@ export class SyncPlannerService {
       ]);
       return { accountIds: [c.accountId], apiCalls: 0 };
     }
-    const creds = this.credentials.forAccount({
-      tenantId: run.tenantId,
-      connectionId: c.id,
-      accountId: c.accountId,
-      roleName: c.roleName,
-      runId: run.id,
-    });
+    const creds = this.credentialsFor(run, c.accountId);
     const listing = await listOrganizationAccounts(this.config, creds, { accountId: c.accountId });
     const sightings: AccountSighting[] = listing.accounts.map((a) => ({
       accountId: a.id,
@@ -194,17 +188,19 @@ export class SyncPlannerService {
    * meet and report (the cache does not keep failures).
    */
   private warmCredentials(run: RunWithConnection, accountIds: string[]): void {
+    for (const accountId of accountIds) this.credentialsFor(run, accountId)().catch(() => undefined);
+  }
+
+  /** The run's credentials for one account of its connection (cached per account by the service). */
+  private credentialsFor(run: RunWithConnection, accountId: string) {
     const c = run.connection;
-    for (const accountId of accountIds) {
-      const creds = this.credentials.forAccount({
-        tenantId: run.tenantId,
-        connectionId: c.id,
-        accountId,
-        roleName: c.roleName,
-        runId: run.id,
-      });
-      creds().catch(() => undefined);
-    }
+    return this.credentials.forAccount({
+      tenantId: run.tenantId,
+      connectionId: c.id,
+      accountId,
+      roleName: c.roleName,
+      runId: run.id,
+    });
   }
 
   /** A planned run whose planning job ran again (crash after commit): enqueue what has not ended. */
