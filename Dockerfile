@@ -7,6 +7,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
+# The image ships no test code: unit tests, harnesses, the cross-app test/ tree, benchmarks.
+RUN find dist \( -name '*.test.js*' -o -name '*.test-fixture.js*' \) -delete \
+ && rm -rf dist/test dist/bench dist/libs/testing dist/apps/api/src/test-support
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production

@@ -1,5 +1,6 @@
 // Lint rules that keep the architecture honest: libs are entered only through their index.ts
-// (the @tally/<lib> alias), and apps never import each other.
+// (the @tally/<lib> alias), libs never import apps, and apps never import each other, tests
+// included. Tests that need several apps live in the top-level test/ tree.
 import tseslint from 'typescript-eslint';
 
 const apps = ['api', 'worker', 'aws-sandbox', 'cli', 'dashboard'];
@@ -13,8 +14,6 @@ const deepLibImports = {
 function appBoundary(self) {
   return {
     files: [`apps/${self}/src/**/*.ts`],
-    // Tests and their harnesses stand up the other apps (sandbox, worker) to exercise one for real.
-    ignores: ['**/*.test.ts', '**/*.harness.ts', '**/test-support/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -63,8 +62,6 @@ export default tseslint.config(
   },
   {
     files: ['libs/**/*.ts'],
-    // Tests and their harnesses may stand up apps (the sandbox, the api) to exercise a lib for real.
-    ignores: ['**/*.test.ts', '**/*.harness.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -78,4 +75,9 @@ export default tseslint.config(
     },
   },
   ...apps.map(appBoundary),
+  {
+    // Tests that stand up several apps (sandbox + api + worker) live here, outside every app and lib.
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [deepLibImports] }] },
+  },
 );

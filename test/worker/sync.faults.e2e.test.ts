@@ -1,7 +1,12 @@
 // Throttling and injected handler failures: the inventory still converges, nothing is lost.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { diffInventories, expectedInventory, startSyncHarness, type SyncHarness } from './sync.harness';
+import {
+  diffInventories,
+  expectedInventory,
+  startSyncHarness,
+  type SyncHarness,
+} from '../support/sync.harness';
 
 const ACCOUNT = '555555555555';
 const REGIONS = ['us-east-1', 'us-west-2'];

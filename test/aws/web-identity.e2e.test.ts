@@ -10,15 +10,22 @@ import {
   randomAccountId,
   type TestEnvironment,
 } from '@tally/testing';
-import type { Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
+import type { Sandbox } from '../../apps/aws-sandbox/src/sandbox';
 import {
   assumeRoleWithWebIdentity,
   createStsClient,
   getCallerIdentity,
   roleArnFor,
-} from '../sts/web-identity';
-import { AwsCredentialsService, type AssumeTarget } from './aws-credentials.service';
-import { rejection, ROLE, startStsHarness, type OnboardOptions, type StsHarness } from './sts.harness';
+  AwsCredentialsService,
+  type AssumeTarget,
+} from '@tally/aws';
+import {
+  rejection,
+  ROLE,
+  startStsHarness,
+  type OnboardOptions,
+  type StsHarness,
+} from '../support/sts.harness';
 
 describe('web identity against the sandbox STS', () => {
   let env: TestEnvironment;

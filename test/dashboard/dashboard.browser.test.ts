@@ -15,7 +15,7 @@ import {
   startStack,
   type OnboardedTenant,
   type Stack,
-} from './browser.harness';
+} from '../support/browser.harness';
 
 interface Summary {
   resources: { total: number; byType: Record<string, number> };

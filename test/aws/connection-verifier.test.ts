@@ -12,10 +12,9 @@ import {
   webIdentityTrustPolicy,
   type TestEnvironment,
 } from '@tally/testing';
-import { createApiApp } from '../../../../apps/api/src/app';
-import { startSandbox, type Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
-import { AwsCredentialsService } from '../credentials/aws-credentials.service';
-import { ConnectionVerifier } from './connection-verifier';
+import { createApiApp } from '../../apps/api/src/app';
+import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
+import { AwsCredentialsService, ConnectionVerifier } from '@tally/aws';
 
 describe('connection verification and the canary', () => {
   let env: TestEnvironment;

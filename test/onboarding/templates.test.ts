@@ -3,17 +3,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@tally/common';
-import { parseTemplate } from './cfn-yaml';
 import {
+  parseTemplate,
   CLOUD_CONTROL_ACTIONS,
   HANDLER_PERMISSIONS,
   ORGANIZATION_ACTIONS,
   SUPPORTED_RESOURCE_TYPES,
   grantedActions,
-} from './onboarding.permissions';
-import { PATTERNS } from './onboarding.parameters';
-import { TEMPLATE_FILES, renderTemplate } from './onboarding.templates';
-import { HANDLER_PERMISSIONS as SANDBOX_HANDLER_PERMISSIONS } from '../../../apps/aws-sandbox/src/cloud';
+  PATTERNS,
+  TEMPLATE_FILES,
+  renderTemplate,
+} from '@tally/onboarding';
+import { HANDLER_PERMISSIONS as SANDBOX_HANDLER_PERMISSIONS } from '../../apps/aws-sandbox/src/cloud';
 
 type Obj = Record<string, any>;
 const committed = (file: string) => readFileSync(join(repoRoot(), 'cloudformation', file), 'utf8');

@@ -9,9 +9,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { repoRoot } from '@tally/common';
 import { createTestEnvironment, type TestEnvironment } from '@tally/testing';
-import { createApiApp } from '../app';
-import { startWorker, type RunningWorker } from '../../../worker/src/worker';
-import { startSandbox, type Sandbox } from '../../../aws-sandbox/src/sandbox';
+import { createApiApp } from '../../apps/api/src/app';
+import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
+import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

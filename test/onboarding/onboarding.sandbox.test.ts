@@ -10,16 +10,16 @@ import { CloudControlClient, ListResourcesCommand } from '@aws-sdk/client-cloudc
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SigningKeyService, TokenService, discoveryDocument } from '@tally/oidc';
 import { createConnection, createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
-import { startSandbox, type Sandbox } from '../../../apps/aws-sandbox/src/sandbox';
-import { HANDLER_PERMISSIONS as SANDBOX_HANDLER_PERMISSIONS } from '../../../apps/aws-sandbox/src/cloud';
-import { parsePolicyDocument, policiesAllow } from '../../../apps/aws-sandbox/src/iam/policy-document';
+import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
+import { HANDLER_PERMISSIONS as SANDBOX_HANDLER_PERMISSIONS } from '../../apps/aws-sandbox/src/cloud';
+import { parsePolicyDocument, policiesAllow } from '../../apps/aws-sandbox/src/iam/policy-document';
 import {
   CLOUD_CONTROL_ACTIONS,
   ORGANIZATION_ACTIONS,
   SUPPORTED_RESOURCE_TYPES,
-} from './onboarding.permissions';
-import { onboardingFor } from './onboarding.links';
-import { renderTemplate } from './onboarding.templates';
+  onboardingFor,
+  renderTemplate,
+} from '@tally/onboarding';
 
 const MGMT = '100000000001';
 const MEMBER_A = '100000000002';

@@ -7,7 +7,7 @@ import {
   startSyncHarness,
   type SyncHarness,
   type TruthResource,
-} from './sync.harness';
+} from '../support/sync.harness';
 
 const MGMT = '111111111111';
 const WORK = '222222222222';

@@ -12,10 +12,15 @@ import {
   TokenService,
 } from '@tally/oidc';
 import { CapturedLogs, type TestEnvironment } from '@tally/testing';
-import type { Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
-import { assumeRoleWithWebIdentity, createStsClient, roleArnFor } from '../sts/web-identity';
-import { AwsCredentialsService, type AssumeTarget } from './aws-credentials.service';
-import { rejection, startStsHarness, type OnboardOptions, type StsHarness } from './sts.harness';
+import type { Sandbox } from '../../apps/aws-sandbox/src/sandbox';
+import {
+  assumeRoleWithWebIdentity,
+  createStsClient,
+  roleArnFor,
+  AwsCredentialsService,
+  type AssumeTarget,
+} from '@tally/aws';
+import { rejection, startStsHarness, type OnboardOptions, type StsHarness } from '../support/sts.harness';
 
 describe('signing key rotation seen by the sandbox STS', () => {
   let env: TestEnvironment;

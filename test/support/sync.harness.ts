@@ -11,8 +11,8 @@ import {
   webIdentityTrustPolicy,
   type TestEnvironment,
 } from '@tally/testing';
-import { startSandbox, type Sandbox } from '../../../aws-sandbox/src/sandbox';
-import { startWorker, type RunningWorker } from '../worker';
+import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
+import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
 
 export const ROLE = 'TallyReadOnly';
 

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTenant, webIdentityTrustPolicy } from '@tally/testing';
-import { startSandbox, type Sandbox } from '../../aws-sandbox/src/sandbox';
-import { startApi, type ApiHarness } from './test-support/api-harness';
+import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
+import { startApi, type ApiHarness } from '../../apps/api/src/test-support/api-harness';
 
 // POST …/verify over HTTP against the AWS sandbox, which really fetches our issuer documents and
 // evaluates the role's trust policy.

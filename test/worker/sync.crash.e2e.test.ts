@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { JobQueueService } from '@tally/jobs';
 import { SyncRunsService } from '@tally/sync';
-import { diffInventories, expectedInventory, startSyncHarness, type SyncHarness } from './sync.harness';
+import {
+  diffInventories,
+  expectedInventory,
+  startSyncHarness,
+  type SyncHarness,
+} from '../support/sync.harness';
 
 const ACCOUNT = '666666666666';
 const REGIONS = ['us-east-1', 'eu-central-1'];
@@ -81,7 +86,7 @@ describe('a worker killed mid-run', () => {
       SYNC_CONCURRENCY: '4',
       SYNC_TASK_BACKOFF_MS: '200',
     };
-    return spawn(process.execPath, [join(__dirname, '..', 'main.js')], {
+    return spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
       env,
       stdio: process.env.CHILD_LOG_LEVEL ? 'inherit' : 'ignore',
     });

@@ -12,10 +12,9 @@ import {
   createTestEnvironment,
   type TestEnvironment,
 } from '@tally/testing';
-import { createApiApp } from '../../../../apps/api/src/app';
-import { startSandbox, type Sandbox } from '../../../../apps/aws-sandbox/src/sandbox';
-import { AwsCallError } from '../sts/aws-error.classifier';
-import { AwsCredentialsService, type AssumeTarget } from './aws-credentials.service';
+import { createApiApp } from '../../apps/api/src/app';
+import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
+import { AwsCallError, AwsCredentialsService, type AssumeTarget } from '@tally/aws';
 
 export const ROLE = 'TallyReadOnly';
 

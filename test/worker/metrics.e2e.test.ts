@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sampleValue } from '@tally/metrics';
 import { hashApiKey } from '@tally/tenancy';
-import { startSyncHarness, type SyncHarness } from './sync/sync.harness';
+import { startSyncHarness, type SyncHarness } from '../support/sync.harness';
 
 const ACCOUNT = '666666666666';
-const API_FIXTURE = join(__dirname, '..', '..', 'api', 'src', 'serve.test-fixture.js'); // a process, not an import
+const API_FIXTURE = join(__dirname, '..', '..', 'apps', 'api', 'src', 'serve.test-fixture.js'); // a process, not an import
 const ADMIN_KEY = `tly_${'m'.repeat(43)}`;
 
 describe('metrics after a sandbox sync', () => {
