@@ -100,7 +100,12 @@ export class SqsStore {
     });
     if (decision !== 'allow') return 'denied';
     try {
-      q.send({ body, senderId: 'AIDAIEVENTBRIDGE', groupId: from.groupId, deduplicationId: from.deduplicationId });
+      q.send({
+        body,
+        senderId: 'AIDAIEVENTBRIDGE',
+        groupId: q.fifo ? from.groupId : undefined,
+        deduplicationId: q.fifo ? from.deduplicationId : undefined,
+      });
       return 'delivered';
     } catch {
       return 'failed';
