@@ -103,7 +103,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   ].forEach(registerService);
 
   const control = new ControlRouter();
-  const stacks = new StackEngine({ iam, organization: () => cloud.organization() });
+  const stackDeps = { iam, organization: () => cloud.organization(), live: { sqs, events, trails } };
+  const stacks = new StackEngine(stackDeps);
   const {
     'POST /_sandbox/reset': cloudReset,
     'POST /_sandbox/scenario': cloudLoad,
@@ -132,7 +133,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     };
   }
   control.add(cloudRoutes);
-  control.add(createStackRoutes({ iam, organization: () => cloud.organization() }, stacks));
+  control.add(createStackRoutes(stackDeps, stacks));
   control.add(iamRoutes(iam));
   control.add(sqsRoutes(sqs));
   control.add(liveRoutes({ live, events, trails }));
