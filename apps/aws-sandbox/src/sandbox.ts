@@ -91,9 +91,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const trails = new CloudTrailStore((accountId) => {
     const org = cloud.organization();
     if (!org || !org.accounts.some((a) => a.id === accountId)) return null;
-    return { managementAccountId: org.managementAccountId, members: [org.managementAccountId, ...memberAccounts(org)] };
+    return {
+      managementAccountId: org.managementAccountId,
+      members: [org.managementAccountId, ...memberAccounts(org)],
+    };
   });
   const live = new LiveEvents({ events, trails });
+  // A scenario's `events` section sets the live-event knobs.
+  const applyKnobs = (scenario: unknown) => {
+    const knobs =
+      scenario && typeof scenario === 'object' ? (scenario as { events?: unknown }).events : undefined;
+    if (knobs !== undefined) live.setKnobs(knobs);
+  };
+  applyKnobs(opts.scenario);
   [
     ...cloud.services,
     sqsService,
@@ -123,12 +133,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     live.reset();
     await cloudReset?.(undefined, new URLSearchParams());
     applyCoreScenario(opts.scenario, iam, settings);
+    applyKnobs(opts.scenario);
   };
   if (cloudLoad) {
-    // Loading a scenario also applies its `settings` / `iam` sections (on top of the current state).
+    // Loading a scenario also applies its `settings` / `iam` / `events` sections (on top of the current state).
     cloudRoutes['POST /_sandbox/scenario'] = async (body, query) => {
       const out = await cloudLoad(body, query);
       applyCoreScenario(body, iam, settings);
+      applyKnobs(body);
       return out;
     };
   }

@@ -23,12 +23,16 @@ const FORWARDER = JSON.stringify({
       Properties: {
         RoleName: { 'Fn::Sub': 'tally-forwarder-${AWS::Region}' },
         AssumeRolePolicyDocument: {
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
         },
         Policies: [
           {
             PolicyName: 'put-events',
-            PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: 'HomeBusArn' } }] },
+            PolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: 'HomeBusArn' } }],
+            },
           },
         ],
       },
@@ -39,12 +43,18 @@ const FORWARDER = JSON.stringify({
         Name: 'tally-forwarder',
         EventPattern: PATTERN,
         State: 'ENABLED',
-        Targets: [{ Id: 'home', Arn: { Ref: 'HomeBusArn' }, RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } }],
+        Targets: [
+          { Id: 'home', Arn: { Ref: 'HomeBusArn' }, RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } },
+        ],
       },
     },
     Trail: {
       Type: 'AWS::CloudTrail::Trail',
-      Properties: { TrailName: { 'Fn::Sub': 'tally-${AWS::Region}' }, S3BucketName: 'org-audit', IsLogging: true },
+      Properties: {
+        TrailName: { 'Fn::Sub': 'tally-${AWS::Region}' },
+        S3BucketName: 'org-audit',
+        IsLogging: true,
+      },
     },
   },
 });
@@ -162,7 +172,12 @@ describe('CloudFormation: live-events resources', () => {
         regions: ['us-east-1', 'eu-west-1'],
       },
     });
-    sqs = new SQSClient({ endpoint: sandbox.url, region: 'us-east-1', credentials: await assumeTestRole(sandbox, issuer, MGMT, 'Admin'), maxAttempts: 1 });
+    sqs = new SQSClient({
+      endpoint: sandbox.url,
+      region: 'us-east-1',
+      credentials: await assumeTestRole(sandbox, issuer, MGMT, 'Admin'),
+      maxAttempts: 1,
+    });
   });
   after(async () => {
     sqs?.destroy();
@@ -186,23 +201,45 @@ describe('CloudFormation: live-events resources', () => {
     assert.match(stack.outputs.TrailArn, /^arn:aws:cloudtrail:us-east-1:111111111111:trail\/tally-Trail-/);
     const set = stack.resources.find((r: { type: string }) => r.type === 'AWS::CloudFormation::StackSet');
     assert.deepEqual(
-      set.instances.map((i: { accountId: string; region: string; status: string }) => [i.accountId, i.region, i.status]),
+      set.instances.map((i: { accountId: string; region: string; status: string }) => [
+        i.accountId,
+        i.region,
+        i.status,
+      ]),
       [
         [MEMBER, 'us-east-1', 'CURRENT'],
         [MEMBER, 'eu-west-1', 'CURRENT'],
       ],
     );
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
-    assert.equal(JSON.parse(attrs.Attributes!.RedrivePolicy!).deadLetterTargetArn, `arn:aws:sqs:us-east-1:${MGMT}:tally-events-dlq`);
+    assert.equal(
+      JSON.parse(attrs.Attributes!.RedrivePolicy!).deadLetterTargetArn,
+      `arn:aws:sqs:us-east-1:${MGMT}:tally-events-dlq`,
+    );
     assert.equal(attrs.Attributes!.SqsManagedSseEnabled, 'true');
     assert.equal(attrs.Attributes!.VisibilityTimeout, '120');
 
     // Home account, home region: through the local rule.
-    const bucket = await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::S3::Bucket' });
+    const bucket = await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::S3::Bucket',
+    });
     // Member account, another region: forwarder rule → home bus (org policy) → home rule → queue.
-    const cluster = await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MEMBER, region: 'eu-west-1', type: 'AWS::ECS::Cluster' });
+    const cluster = await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MEMBER,
+      region: 'eu-west-1',
+      type: 'AWS::ECS::Cluster',
+    });
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
-    const seen = (got.Messages ?? []).map((m) => JSON.parse(m.Body!)).map((e) => [e.account, e.region, e.detail.eventName, e.detail.requestParameters.bucketName ?? e.detail.requestParameters.clusterName]);
+    const seen = (got.Messages ?? [])
+      .map((m) => JSON.parse(m.Body!))
+      .map((e) => [
+        e.account,
+        e.region,
+        e.detail.eventName,
+        e.detail.requestParameters.bucketName ?? e.detail.requestParameters.clusterName,
+      ]);
     assert.deepEqual(seen, [
       [MGMT, 'us-east-1', 'CreateBucket', bucket.identifier],
       [MEMBER, 'eu-west-1', 'CreateCluster', cluster.identifier],
@@ -225,13 +262,22 @@ describe('CloudFormation: live-events resources', () => {
         templateBody: {
           Resources: {
             Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'kept-or-not' } },
-            R: { Type: 'AWS::Events::Rule', Properties: { EventPattern: { source: 'aws.s3' }, Targets: [{ Id: 'q', Arn: { 'Fn::GetAtt': ['Q', 'Arn'] } }] } },
+            R: {
+              Type: 'AWS::Events::Rule',
+              Properties: {
+                EventPattern: { source: 'aws.s3' },
+                Targets: [{ Id: 'q', Arn: { 'Fn::GetAtt': ['Q', 'Arn'] } }],
+              },
+            },
           },
         },
       }),
     });
     assert.equal(bad.status, 400);
-    assert.match(((await bad.json()) as { error: { message: string } }).error.message, /R \(AWS::Events::Rule\): Event pattern is not valid/);
+    assert.match(
+      ((await bad.json()) as { error: { message: string } }).error.message,
+      /R \(AWS::Events::Rule\): Event pattern is not valid/,
+    );
     assert.equal(sandbox.sqs.get(MGMT, 'us-east-1', 'kept-or-not'), undefined);
   });
 });

@@ -60,7 +60,8 @@ function queue({ sqs }: LiveStores): Handler {
       const name =
         typeof p.QueueName === 'string'
           ? p.QueueName
-          : `${stackName}-${logicalId}-${randomUUID().slice(0, 12).toUpperCase()}`.slice(0, fifo ? 75 : 80) + (fifo ? '.fifo' : '');
+          : `${stackName}-${logicalId}-${randomUUID().slice(0, 12).toUpperCase()}`.slice(0, fifo ? 75 : 80) +
+            (fifo ? '.fifo' : '');
       if (sqs.get(accountId, region, name)) throw invalid(`${name} already exists`);
       const attributes: Record<string, string> = {};
       for (const k of QUEUE_ATTRIBUTES) {
@@ -70,7 +71,10 @@ function queue({ sqs }: LiveStores): Handler {
       }
       const q = sqs.create(accountId, region, name, attributes, tags(p.Tags));
       const url = sqs.urlOf(q);
-      return { physicalId: q.arn, outputs: { ref: url, attributes: { Arn: q.arn, QueueName: name, QueueUrl: url } } };
+      return {
+        physicalId: q.arn,
+        outputs: { ref: url, attributes: { Arn: q.arn, QueueName: name, QueueUrl: url } },
+      };
     },
     async remove(r) {
       const q = sqs.byArn(r.physicalId);
@@ -105,11 +109,27 @@ function queuePolicy({ sqs }: LiveStores): Handler {
 
 function rule({ events }: LiveStores): Handler {
   return {
-    properties: ['Description', 'EventBusName', 'EventPattern', 'Name', 'RoleArn', 'ScheduleExpression', 'State', 'Targets'],
+    properties: [
+      'Description',
+      'EventBusName',
+      'EventPattern',
+      'Name',
+      'RoleArn',
+      'ScheduleExpression',
+      'State',
+      'Targets',
+    ],
     required: [],
     async create({ accountId, region, stackName, logicalId, properties: p }) {
-      const bus = events.bus(accountId, region, typeof p.EventBusName === 'string' ? p.EventBusName : 'default');
-      const name = typeof p.Name === 'string' ? p.Name : `${stackName}-${logicalId}-${randomUUID().slice(0, 12).toUpperCase()}`.slice(0, 64);
+      const bus = events.bus(
+        accountId,
+        region,
+        typeof p.EventBusName === 'string' ? p.EventBusName : 'default',
+      );
+      const name =
+        typeof p.Name === 'string'
+          ? p.Name
+          : `${stackName}-${logicalId}-${randomUUID().slice(0, 12).toUpperCase()}`.slice(0, 64);
       if (bus.rules.has(name)) throw invalid(`Rule ${name} already exists on EventBus ${bus.name}`);
       const created = events.putRule(bus, {
         name,
@@ -146,13 +166,18 @@ function busPolicy({ events }: LiveStores): Handler {
     properties: ['EventBusName', 'StatementId', 'Statement', 'Action', 'Principal', 'Condition'],
     required: ['StatementId'],
     async create({ accountId, region, properties: p }) {
-      const bus = events.bus(accountId, region, typeof p.EventBusName === 'string' ? p.EventBusName : 'default');
+      const bus = events.bus(
+        accountId,
+        region,
+        typeof p.EventBusName === 'string' ? p.EventBusName : 'default',
+      );
       const sid = String(p.StatementId);
       if (p.Statement !== undefined) {
         const s = p.Statement as Record<string, Value>;
         events.addStatement(bus, { ...s, Sid: sid, Resource: s.Resource ?? bus.arn });
       } else {
-        if (typeof p.Principal !== 'string') throw invalid('EventBusPolicy needs Statement, or Principal and Action');
+        if (typeof p.Principal !== 'string')
+          throw invalid('EventBusPolicy needs Statement, or Principal and Action');
         const c = p.Condition as { Type?: string; Key?: string; Value?: string } | undefined;
         events.addStatement(bus, {
           Sid: sid,
@@ -198,14 +223,18 @@ function trail({ trails }: LiveStores): Handler {
     ],
     required: ['IsLogging', 'S3BucketName'],
     async create({ accountId, region, stackName, logicalId, properties: p }) {
-      const name = typeof p.TrailName === 'string' ? p.TrailName : `${stackName}-${logicalId}-${randomUUID().slice(0, 12).toUpperCase()}`;
+      const name =
+        typeof p.TrailName === 'string'
+          ? p.TrailName
+          : `${stackName}-${logicalId}-${randomUUID().slice(0, 12).toUpperCase()}`;
       const t = trails.create(accountId, region, {
         name,
         s3BucketName: String(p.S3BucketName),
         s3KeyPrefix: typeof p.S3KeyPrefix === 'string' ? p.S3KeyPrefix : undefined,
         isMultiRegion: bool(p.IsMultiRegionTrail),
         isOrganizationTrail: bool(p.IsOrganizationTrail),
-        includeGlobalServiceEvents: p.IncludeGlobalServiceEvents === undefined || bool(p.IncludeGlobalServiceEvents),
+        includeGlobalServiceEvents:
+          p.IncludeGlobalServiceEvents === undefined || bool(p.IncludeGlobalServiceEvents),
         logFileValidation: bool(p.EnableLogFileValidation),
         kmsKeyId: typeof p.KMSKeyId === 'string' ? p.KMSKeyId : undefined,
         tags: tags(p.Tags),
@@ -228,12 +257,15 @@ function bool(v: Value | undefined): boolean {
 }
 
 function strings(v: Value | undefined, what: string): string[] {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw invalid(`${what} must be a list of strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw invalid(`${what} must be a list of strings`);
   return v as string[];
 }
 
 function tags(v: Value | undefined): Record<string, string> {
   if (v === undefined) return {};
   if (!Array.isArray(v)) throw invalid('Tags must be a list of {Key, Value}');
-  return Object.fromEntries(v.map((t) => [String((t as Record<string, Value>).Key), String((t as Record<string, Value>).Value)]));
+  return Object.fromEntries(
+    v.map((t) => [String((t as Record<string, Value>).Key), String((t as Record<string, Value>).Value)]),
+  );
 }

@@ -12,7 +12,8 @@ export class CloudTrailService implements JsonService {
   constructor(private readonly store: CloudTrailStore) {}
 
   async handle(operation: string, i: Input, c: CallContext): Promise<unknown> {
-    const trailArn = (name: string) => (name.startsWith('arn:') ? name : `arn:aws:cloudtrail:${c.region}:${c.accountId}:trail/${name}`);
+    const trailArn = (name: string) =>
+      name.startsWith('arn:') ? name : `arn:aws:cloudtrail:${c.region}:${c.accountId}:trail/${name}`;
     const allow = (action: string, resource: string) => {
       if (c.identityDecision(`cloudtrail:${action}`, resource) !== 'allow')
         throw new AwsError(
@@ -39,16 +40,25 @@ export class CloudTrailService implements JsonService {
           includeGlobalServiceEvents: i.IncludeGlobalServiceEvents !== false,
           logFileValidation: i.EnableLogFileValidation === true,
           kmsKeyId: opt(i.KmsKeyId),
-          tags: Object.fromEntries(((i.TagsList as { Key: string; Value?: string }[]) ?? []).map((x) => [x.Key, x.Value ?? ''])),
+          tags: Object.fromEntries(
+            ((i.TagsList as { Key: string; Value?: string }[]) ?? []).map((x) => [x.Key, x.Value ?? '']),
+          ),
         });
-        const { HomeRegion: _home, HasCustomEventSelectors: _a, HasInsightSelectors: _b, ...out } = trailView(t);
+        const {
+          HomeRegion: _home,
+          HasCustomEventSelectors: _a,
+          HasInsightSelectors: _b,
+          ...out
+        } = trailView(t);
         return out;
       }
       case 'DescribeTrails': {
         allow('DescribeTrails', `arn:aws:cloudtrail:${c.region}:${c.accountId}:trail/*`);
         const names = (i.trailNameList as string[] | undefined) ?? [];
         const trails = this.store.describe(c.accountId, c.region, i.includeShadowTrails !== false);
-        const wanted = names.length ? trails.filter((t) => names.includes(t.name) || names.includes(t.arn)) : trails;
+        const wanted = names.length
+          ? trails.filter((t) => names.includes(t.name) || names.includes(t.arn))
+          : trails;
         return { trailList: wanted.map(trailView) };
       }
       case 'GetTrail':
@@ -57,8 +67,12 @@ export class CloudTrailService implements JsonService {
         const t = named('GetTrailStatus');
         return {
           IsLogging: t.logging,
-          ...(t.startedAt ? { StartLoggingTime: t.startedAt / 1000, TimeLoggingStarted: iso(t.startedAt) } : {}),
-          ...(t.stoppedAt ? { StopLoggingTime: t.stoppedAt / 1000, TimeLoggingStopped: iso(t.stoppedAt) } : {}),
+          ...(t.startedAt
+            ? { StartLoggingTime: t.startedAt / 1000, TimeLoggingStarted: iso(t.startedAt) }
+            : {}),
+          ...(t.stoppedAt
+            ? { StopLoggingTime: t.stoppedAt / 1000, TimeLoggingStopped: iso(t.stoppedAt) }
+            : {}),
         };
       }
       case 'StartLogging': {
@@ -84,7 +98,11 @@ export class CloudTrailService implements JsonService {
   /** Changes are made in the trail's home region by its owner only. */
   private own(t: Trail, c: CallContext): Trail {
     if (t.accountId !== c.accountId || t.homeRegion !== c.region)
-      throw new AwsError('InvalidHomeRegionException', `This operation must be called from the trail's home region (${t.homeRegion}) by its owner.`, 400);
+      throw new AwsError(
+        'InvalidHomeRegionException',
+        `This operation must be called from the trail's home region (${t.homeRegion}) by its owner.`,
+        400,
+      );
     return t;
   }
 }

@@ -27,18 +27,48 @@ export class CloudTrailStore {
   private readonly trails = new Map<string, Trail>(); // by ARN
 
   /** `organizationOf(accountId)`: the organization's management account and members, if any. */
-  constructor(private readonly organizationOf: (accountId: string) => { managementAccountId: string; members: string[] } | null) {}
+  constructor(
+    private readonly organizationOf: (
+      accountId: string,
+    ) => { managementAccountId: string; members: string[] } | null,
+  ) {}
 
-  create(accountId: string, region: string, input: Omit<Trail, 'accountId' | 'homeRegion' | 'arn' | 'logging' | 'tags'> & { tags?: Record<string, string> }): Trail {
+  create(
+    accountId: string,
+    region: string,
+    input: Omit<Trail, 'accountId' | 'homeRegion' | 'arn' | 'logging' | 'tags'> & {
+      tags?: Record<string, string>;
+    },
+  ): Trail {
     if (!TRAIL_NAME.test(input.name) || /[._-]{2}/.test(input.name))
-      throw new AwsError('InvalidTrailNameException', 'Trail name must starts with a letter or number, end with a letter or number, be between 3 and 128 characters, and only contain letters, numbers, periods, underscores and dashes.', 400);
-    if (!input.s3BucketName) throw new AwsError('InvalidS3BucketNameException', 'Bucket name should not be empty.', 400);
+      throw new AwsError(
+        'InvalidTrailNameException',
+        'Trail name must starts with a letter or number, end with a letter or number, be between 3 and 128 characters, and only contain letters, numbers, periods, underscores and dashes.',
+        400,
+      );
+    if (!input.s3BucketName)
+      throw new AwsError('InvalidS3BucketNameException', 'Bucket name should not be empty.', 400);
     const arn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${input.name}`;
     if (this.findOwn(accountId, input.name))
-      throw new AwsError('TrailAlreadyExistsException', `Trail ${input.name} already exists for customer: ${accountId}`, 400);
+      throw new AwsError(
+        'TrailAlreadyExistsException',
+        `Trail ${input.name} already exists for customer: ${accountId}`,
+        400,
+      );
     if (input.isOrganizationTrail && this.organizationOf(accountId)?.managementAccountId !== accountId)
-      throw new AwsError('OrganizationsNotInUseException', 'This account is not the management account of an organization.', 400);
-    const trail: Trail = { ...input, accountId, homeRegion: region, arn, logging: false, tags: input.tags ?? {} };
+      throw new AwsError(
+        'OrganizationsNotInUseException',
+        'This account is not the management account of an organization.',
+        400,
+      );
+    const trail: Trail = {
+      ...input,
+      accountId,
+      homeRegion: region,
+      arn,
+      logging: false,
+      tags: input.tags ?? {},
+    };
     this.trails.set(arn, trail);
     return trail;
   }
@@ -47,7 +77,11 @@ export class CloudTrailStore {
   get(accountId: string, region: string, nameOrArn: string): Trail {
     const t = nameOrArn.startsWith('arn:') ? this.trails.get(nameOrArn) : this.findOwn(accountId, nameOrArn);
     if (!t || !this.visible(t, accountId, region))
-      throw new AwsError('TrailNotFoundException', `Unknown trail: ${nameOrArn} for the user: ${accountId}`, 400);
+      throw new AwsError(
+        'TrailNotFoundException',
+        `Unknown trail: ${nameOrArn} for the user: ${accountId}`,
+        400,
+      );
     return t;
   }
 

@@ -6,7 +6,16 @@ import { AwsError } from '../contract';
 export type EventPattern = { [key: string]: unknown };
 
 const NUMERIC_OPS = new Set(['<', '<=', '=', '>', '>=']);
-const MATCHERS = new Set(['prefix', 'suffix', 'anything-but', 'numeric', 'exists', 'equals-ignore-case', 'wildcard', 'cidr']);
+const MATCHERS = new Set([
+  'prefix',
+  'suffix',
+  'anything-but',
+  'numeric',
+  'exists',
+  'equals-ignore-case',
+  'wildcard',
+  'cidr',
+]);
 
 function invalid(reason: string): AwsError {
   return new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${reason}`, 400);
@@ -32,7 +41,8 @@ function checkObject(p: EventPattern, path: string): void {
   for (const [key, value] of Object.entries(p)) {
     const at = path ? `${path}.${key}` : key;
     if (key === '$or') {
-      if (!Array.isArray(value) || value.length < 2) throw invalid('"$or" must be an array of at least 2 objects');
+      if (!Array.isArray(value) || value.length < 2)
+        throw invalid('"$or" must be an array of at least 2 objects');
       for (const sub of value) {
         if (!isObject(sub)) throw invalid('"$or" must contain objects');
         checkObject(sub, path);
@@ -53,18 +63,24 @@ function checkMatcher(m: unknown, at: string): void {
   if (m === null || typeof m !== 'object') return; // literal
   if (Array.isArray(m)) throw invalid(`Match value must be String, number, true, false, or null at "${at}"`);
   const keys = Object.keys(m);
-  if (keys.length !== 1 || !MATCHERS.has(keys[0])) throw invalid(`Unrecognized match type ${keys[0] ?? '{}'} at "${at}"`);
+  if (keys.length !== 1 || !MATCHERS.has(keys[0]))
+    throw invalid(`Unrecognized match type ${keys[0] ?? '{}'} at "${at}"`);
   const [op, v] = [keys[0], (m as Record<string, unknown>)[keys[0]]];
   const stringOrIgnoreCase = (x: unknown) =>
-    typeof x === 'string' || (isObject(x) && typeof x['equals-ignore-case'] === 'string' && Object.keys(x).length === 1);
-  if ((op === 'prefix' || op === 'suffix') && !stringOrIgnoreCase(v)) throw invalid(`${op} match pattern must be a string at "${at}"`);
+    typeof x === 'string' ||
+    (isObject(x) && typeof x['equals-ignore-case'] === 'string' && Object.keys(x).length === 1);
+  if ((op === 'prefix' || op === 'suffix') && !stringOrIgnoreCase(v))
+    throw invalid(`${op} match pattern must be a string at "${at}"`);
   if ((op === 'equals-ignore-case' || op === 'wildcard' || op === 'cidr') && typeof v !== 'string')
     throw invalid(`${op} match pattern must be a string at "${at}"`);
-  if (op === 'exists' && typeof v !== 'boolean') throw invalid(`exists match pattern must be either true or false at "${at}"`);
+  if (op === 'exists' && typeof v !== 'boolean')
+    throw invalid(`exists match pattern must be either true or false at "${at}"`);
   if (op === 'numeric') {
-    if (!Array.isArray(v) || !v.length || v.length % 2) throw invalid(`Value of numeric must be an array at "${at}"`);
+    if (!Array.isArray(v) || !v.length || v.length % 2)
+      throw invalid(`Value of numeric must be an array at "${at}"`);
     for (let i = 0; i < v.length; i += 2) {
-      if (!NUMERIC_OPS.has(v[i] as string)) throw invalid(`Unrecognized numeric range operator: ${String(v[i])} at "${at}"`);
+      if (!NUMERIC_OPS.has(v[i] as string))
+        throw invalid(`Unrecognized numeric range operator: ${String(v[i])} at "${at}"`);
       if (typeof v[i + 1] !== 'number') throw invalid(`Value of ${String(v[i])} must be numeric at "${at}"`);
     }
   }
@@ -72,7 +88,9 @@ function checkMatcher(m: unknown, at: string): void {
     const ok =
       typeof v === 'string' ||
       typeof v === 'number' ||
-      (Array.isArray(v) && v.length > 0 && (v.every((x) => typeof x === 'string') || v.every((x) => typeof x === 'number'))) ||
+      (Array.isArray(v) &&
+        v.length > 0 &&
+        (v.every((x) => typeof x === 'string') || v.every((x) => typeof x === 'number'))) ||
       (isObject(v) &&
         Object.keys(v).length === 1 &&
         ['prefix', 'suffix', 'equals-ignore-case', 'wildcard'].includes(Object.keys(v)[0]));
@@ -163,7 +181,13 @@ const wildcards = new Map<string, RegExp>();
 function wildcard(pattern: string): RegExp {
   let re = wildcards.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    re = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      's',
+    );
     wildcards.set(pattern, re);
   }
   return re;

@@ -32,7 +32,12 @@ export class EventBridgeService implements JsonService {
         const bus = this.busFor(i, c);
         this.allow(c, 'ListRules', ruleArn(bus, '*'));
         const prefix = opt(i.NamePrefix) ?? '';
-        return { Rules: [...bus.rules.values()].filter((r) => r.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name)).map(ruleView) };
+        return {
+          Rules: [...bus.rules.values()]
+            .filter((r) => r.name.startsWith(prefix))
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map(ruleView),
+        };
       },
       DeleteRule: (i, c) => {
         const bus = this.busFor(i, c);
@@ -44,16 +49,26 @@ export class EventBridgeService implements JsonService {
       PutTargets: (i, c) => {
         const rule = this.rule(i, c, 'PutTargets', 'Rule');
         const targets = (i.Targets as RuleTarget[] | undefined) ?? [];
-        if (!targets.length) throw validation("Value '[]' at 'targets' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        if (!targets.length)
+          throw validation(
+            "Value '[]' at 'targets' failed to satisfy constraint: Member must have length greater than or equal to 1",
+          );
         const ids = new Set([...rule.targets.keys(), ...targets.map((t) => t.Id)]);
-        if (ids.size > 5) throw new AwsError('LimitExceededException', `The requested resource exceeds the maximum number allowed.`, 400);
+        if (ids.size > 5)
+          throw new AwsError(
+            'LimitExceededException',
+            `The requested resource exceeds the maximum number allowed.`,
+            400,
+          );
         for (const t of targets) {
           if (!t.Id || !t.Arn) throw validation('Target Id and Arn are required.');
           rule.targets.set(t.Id, { ...t });
         }
         return { FailedEntryCount: 0, FailedEntries: [] };
       },
-      ListTargetsByRule: (i, c) => ({ Targets: [...this.rule(i, c, 'ListTargetsByRule', 'Rule').targets.values()] }),
+      ListTargetsByRule: (i, c) => ({
+        Targets: [...this.rule(i, c, 'ListTargetsByRule', 'Rule').targets.values()],
+      }),
       RemoveTargets: (i, c) => {
         const rule = this.rule(i, c, 'RemoveTargets', 'Rule');
         for (const id of (i.Ids as string[] | undefined) ?? []) rule.targets.delete(id);
@@ -66,14 +81,17 @@ export class EventBridgeService implements JsonService {
         if (typeof i.Policy === 'string') return void store.setPolicy(bus, i.Policy);
         const principal = String(i.Principal ?? '');
         const condition = i.Condition as { Type?: string; Key?: string; Value?: string } | undefined;
-        if (!i.StatementId || !principal) throw validation('StatementId and Principal (or Policy) are required.');
+        if (!i.StatementId || !principal)
+          throw validation('StatementId and Principal (or Policy) are required.');
         store.addStatement(bus, {
           Sid: i.StatementId,
           Effect: 'Allow',
           Principal: principal === '*' ? '*' : { AWS: `arn:aws:iam::${principal}:root` },
           Action: i.Action ?? 'events:PutEvents',
           Resource: bus.arn,
-          ...(condition?.Key ? { Condition: { [condition.Type ?? 'StringEquals']: { [condition.Key]: condition.Value } } } : {}),
+          ...(condition?.Key
+            ? { Condition: { [condition.Type ?? 'StringEquals']: { [condition.Key]: condition.Value } } }
+            : {}),
         });
       },
       RemovePermission: (i, c) => {
@@ -85,11 +103,16 @@ export class EventBridgeService implements JsonService {
       DescribeEventBus: (i, c) => {
         const bus = store.bus(c.accountId, c.region, opt(i.Name) ?? 'default');
         this.allow(c, 'DescribeEventBus', bus.arn);
-        return { Name: bus.name, Arn: bus.arn, ...(bus.policy ? { Policy: JSON.stringify(bus.policy) } : {}) };
+        return {
+          Name: bus.name,
+          Arn: bus.arn,
+          ...(bus.policy ? { Policy: JSON.stringify(bus.policy) } : {}),
+        };
       },
       CreateEventBus: (i, c) => {
         const name = String(i.Name ?? '');
-        if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(name) || name === 'default') throw validation(`Invalid event bus name ${name}`);
+        if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(name) || name === 'default')
+          throw validation(`Invalid event bus name ${name}`);
         const arn = `arn:aws:events:${c.region}:${c.accountId}:event-bus/${name}`;
         this.allow(c, 'CreateEventBus', arn);
         try {
@@ -106,7 +129,11 @@ export class EventBridgeService implements JsonService {
         store.deleteBus(bus);
       },
       ListEventBuses: (_i, c) => ({
-        EventBuses: store.listBuses(c.accountId, c.region).map((b) => ({ Name: b.name, Arn: b.arn, ...(b.policy ? { Policy: JSON.stringify(b.policy) } : {}) })),
+        EventBuses: store.listBuses(c.accountId, c.region).map((b) => ({
+          Name: b.name,
+          Arn: b.arn,
+          ...(b.policy ? { Policy: JSON.stringify(b.policy) } : {}),
+        })),
       }),
     };
   }
@@ -140,7 +167,9 @@ export class EventBridgeService implements JsonService {
   private putEvents(i: Input, c: CallContext) {
     const entries = (i.Entries as Input[] | undefined) ?? [];
     if (!entries.length || entries.length > 10)
-      throw validation(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1`);
+      throw validation(
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1`,
+      );
     const out = entries.map((e) => {
       try {
         return { EventId: this.putOne(e, c) };
@@ -155,8 +184,16 @@ export class EventBridgeService implements JsonService {
   private putOne(e: Input, c: CallContext): string {
     const source = opt(e.Source);
     const detailType = opt(e.DetailType);
-    if (!source) throw new AwsError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
-    if (!detailType) throw new AwsError('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
+    if (!source)
+      throw new AwsError(
+        'InvalidArgument',
+        'Parameter Source is not valid. Reason: Source is a required argument.',
+      );
+    if (!detailType)
+      throw new AwsError(
+        'InvalidArgument',
+        'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      );
     if (source.startsWith('aws.'))
       throw new AwsError('NotAuthorizedForSourceException', `Not authorized for the source ${source}.`);
     let detail: unknown;
@@ -165,19 +202,30 @@ export class EventBridgeService implements JsonService {
     } catch {
       throw new AwsError('MalformedDetail', 'Detail is malformed.');
     }
-    if (!detail || typeof detail !== 'object' || Array.isArray(detail)) throw new AwsError('MalformedDetail', 'Detail is malformed.');
+    if (!detail || typeof detail !== 'object' || Array.isArray(detail))
+      throw new AwsError('MalformedDetail', 'Detail is malformed.');
     const bus = this.store.bus(c.accountId, c.region, opt(e.EventBusName) ?? 'default');
     const identity = c.identityDecision('events:PutEvents', bus.arn);
     const resource = bus.policy
       ? evaluatePolicies(
           [bus.policy],
-          { action: 'events:PutEvents', resource: bus.arn, context: { 'aws:PrincipalAccount': c.accountId, 'aws:PrincipalOrgID': c.organizationId } },
+          {
+            action: 'events:PutEvents',
+            resource: bus.arn,
+            context: { 'aws:PrincipalAccount': c.accountId, 'aws:PrincipalOrgID': c.organizationId },
+          },
           { kind: 'aws', accountId: c.accountId, arns: [c.roleArn, c.principalArn] },
         )
       : 'none';
     if (!combineDecisions(identity, resource, bus.accountId === c.accountId))
-      throw new AwsError('AccessDeniedException', `User: ${c.principalArn} is not authorized to perform: events:PutEvents on resource: ${bus.arn}`);
-    const time = e.Time === undefined ? undefined : new Date(Number(e.Time) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      throw new AwsError(
+        'AccessDeniedException',
+        `User: ${c.principalArn} is not authorized to perform: events:PutEvents on resource: ${bus.arn}`,
+      );
+    const time =
+      e.Time === undefined
+        ? undefined
+        : new Date(Number(e.Time) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const event = EventBridgeStore.event({
       'detail-type': detailType,
       source,

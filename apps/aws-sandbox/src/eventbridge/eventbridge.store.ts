@@ -94,7 +94,13 @@ export class EventBridgeStore {
     const k = `${reg}/${acct}/${name}`;
     let bus = this.buses.get(k);
     if (!bus && (name === 'default' || create)) {
-      bus = { name, arn: `arn:aws:events:${reg}:${acct}:event-bus/${name}`, accountId: acct, region: reg, rules: new Map() };
+      bus = {
+        name,
+        arn: `arn:aws:events:${reg}:${acct}:event-bus/${name}`,
+        accountId: acct,
+        region: reg,
+        rules: new Map(),
+      };
       this.buses.set(k, bus);
     }
     if (!bus) throw new AwsError('ResourceNotFoundException', `Event bus ${name} does not exist.`, 400);
@@ -107,28 +113,53 @@ export class EventBridgeStore {
   }
 
   deleteBus(bus: EventBus): void {
-    if (bus.name === 'default') throw new AwsError('ValidationException', 'Cannot delete event bus default.', 400);
+    if (bus.name === 'default')
+      throw new AwsError('ValidationException', 'Cannot delete event bus default.', 400);
     this.buses.delete(`${bus.region}/${bus.accountId}/${bus.name}`);
   }
 
   rule(bus: EventBus, name: string): Rule {
     const r = bus.rules.get(name);
-    if (!r) throw new AwsError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${bus.name}.`, 400);
+    if (!r)
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `Rule ${name} does not exist on EventBus ${bus.name}.`,
+        400,
+      );
     return r;
   }
 
   putRule(
     bus: EventBus,
-    input: { name: string; eventPattern?: unknown; scheduleExpression?: string; state?: string; description?: string; roleArn?: string },
+    input: {
+      name: string;
+      eventPattern?: unknown;
+      scheduleExpression?: string;
+      state?: string;
+      description?: string;
+      roleArn?: string;
+    },
   ): Rule {
     if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(input.name ?? ''))
-      throw new AwsError('ValidationException', `1 validation error detected: Value '${input.name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`, 400);
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value '${input.name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
+        400,
+      );
     if (input.eventPattern === undefined && !input.scheduleExpression)
-      throw new AwsError('ValidationException', 'Parameter(s) EventPattern or ScheduleExpression must be specified.', 400);
+      throw new AwsError(
+        'ValidationException',
+        'Parameter(s) EventPattern or ScheduleExpression must be specified.',
+        400,
+      );
     const pattern = input.eventPattern === undefined ? undefined : parseEventPattern(input.eventPattern);
     const state = (input.state ?? 'ENABLED') as Rule['state'];
     if (state !== 'ENABLED' && state !== 'DISABLED')
-      throw new AwsError('ValidationException', `Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]`, 400);
+      throw new AwsError(
+        'ValidationException',
+        `Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]`,
+        400,
+      );
     const existing = bus.rules.get(input.name);
     const rule: Rule = {
       name: input.name,
@@ -136,7 +167,11 @@ export class EventBridgeStore {
       accountId: bus.accountId,
       region: bus.region,
       busName: bus.name,
-      eventPatternText: pattern ? (typeof input.eventPattern === 'string' ? input.eventPattern : JSON.stringify(input.eventPattern)) : undefined,
+      eventPatternText: pattern
+        ? typeof input.eventPattern === 'string'
+          ? input.eventPattern
+          : JSON.stringify(input.eventPattern)
+        : undefined,
       pattern,
       scheduleExpression: input.scheduleExpression,
       state,
@@ -151,7 +186,8 @@ export class EventBridgeStore {
   deleteRule(bus: EventBus, name: string, force = false): void {
     const r = bus.rules.get(name);
     if (!r) return;
-    if (r.targets.size && !force) throw new AwsError('ValidationException', "Rule can't be deleted since it has targets.", 400);
+    if (r.targets.size && !force)
+      throw new AwsError('ValidationException', "Rule can't be deleted since it has targets.", 400);
     bus.rules.delete(name);
   }
 
@@ -162,7 +198,8 @@ export class EventBridgeStore {
 
   /** Adds (or replaces) one statement by Sid. */
   addStatement(bus: EventBus, statement: Record<string, unknown>): void {
-    const parsed = parsePolicyDocument({ Version: '2012-10-17', Statement: [statement] }, 'Policy').Statement[0];
+    const parsed = parsePolicyDocument({ Version: '2012-10-17', Statement: [statement] }, 'Policy')
+      .Statement[0];
     const others = (bus.policy?.Statement ?? []).filter((s) => s.Sid !== parsed.Sid);
     bus.policy = { Version: '2012-10-17', Statement: [...others, parsed] };
   }
@@ -216,7 +253,8 @@ export class EventBridgeStore {
         outcome,
         ...(reason ? { reason } : {}),
       });
-      if (this.deliveries.length > MAX_DELIVERIES) this.deliveries.splice(0, this.deliveries.length - MAX_DELIVERIES);
+      if (this.deliveries.length > MAX_DELIVERIES)
+        this.deliveries.splice(0, this.deliveries.length - MAX_DELIVERIES);
     };
     const service = target.Arn.split(':')[2];
     if (service === 'sqs') {
@@ -229,7 +267,12 @@ export class EventBridgeStore {
       });
       if (outcome === 'delivered') return record('delivered');
       if (outcome === 'no-such-queue') return record('no-such-target', `no queue ${target.Arn}`);
-      return record(outcome, outcome === 'denied' ? 'the queue policy does not allow events.amazonaws.com to send from this rule' : undefined);
+      return record(
+        outcome,
+        outcome === 'denied'
+          ? 'the queue policy does not allow events.amazonaws.com to send from this rule'
+          : undefined,
+      );
     }
     if (service === 'events' && target.Arn.includes(':event-bus/')) {
       const reason = this.forwardDenied(rule, target);
@@ -252,18 +295,24 @@ export class EventBridgeStore {
   private forwardDenied(rule: Rule, target: RuleTarget): string | undefined {
     const [, , , region, accountId] = target.Arn.split(':');
     const crossAccount = accountId !== rule.accountId;
-    if (!crossAccount && region === rule.region) return 'a rule cannot target its own region’s bus in the same account';
+    if (!crossAccount && region === rule.region)
+      return 'a rule cannot target its own region’s bus in the same account';
     if (!target.RoleArn) return 'cross-account and cross-region event bus targets need a RoleArn';
     const [roleAccount, roleName] = [target.RoleArn.split(':')[4], target.RoleArn.split('/').pop() ?? ''];
     const role = roleAccount === rule.accountId ? this.deps.iam.getRole(roleAccount, roleName) : undefined;
     if (!role) return `role ${target.RoleArn} does not exist in account ${rule.accountId}`;
     const trusts = role.trustPolicy.Statement.some(
-      (s) => s.Effect === 'Allow' && s.Principal !== '*' && s.Principal?.Service?.includes('events.amazonaws.com'),
+      (s) =>
+        s.Effect === 'Allow' && s.Principal !== '*' && s.Principal?.Service?.includes('events.amazonaws.com'),
     );
     if (!trusts) return `role ${target.RoleArn} does not trust events.amazonaws.com`;
     if (role.policies.length) {
-      const decision = evaluatePolicies(role.policies.map((p) => p.parsed), { action: 'events:PutEvents', resource: target.Arn });
-      if (decision !== 'allow') return `role ${target.RoleArn} is not allowed events:PutEvents on ${target.Arn}`;
+      const decision = evaluatePolicies(
+        role.policies.map((p) => p.parsed),
+        { action: 'events:PutEvents', resource: target.Arn },
+      );
+      if (decision !== 'allow')
+        return `role ${target.RoleArn} is not allowed events:PutEvents on ${target.Arn}`;
     }
     if (!crossAccount) return undefined;
     let dest: EventBus;
@@ -287,7 +336,9 @@ export class EventBridgeStore {
           { kind: 'aws', accountId: rule.accountId, arns: [role.arn] },
         )
       : 'none';
-    return decision === 'allow' ? undefined : `the policy of ${dest.arn} does not allow account ${rule.accountId} to put events`;
+    return decision === 'allow'
+      ? undefined
+      : `the policy of ${dest.arn} does not allow account ${rule.accountId} to put events`;
   }
 }
 
@@ -296,7 +347,9 @@ function payload(target: RuleTarget, event: BusEvent): string {
   if (typeof target.Input === 'string') return target.Input;
   if (typeof target.InputPath === 'string') {
     let v: unknown = event;
-    for (const part of target.InputPath.replace(/^\$\.?/, '').split('.').filter(Boolean))
+    for (const part of target.InputPath.replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean))
       v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
     return JSON.stringify(v ?? null);
   }

@@ -52,7 +52,12 @@ export function apiCallEvent(
   call: Call & { error?: ResourceMutation['error'] },
   now = new Date(),
 ): EventDraft {
-  return apiCall({ kind: 'create', accountId, region, type: '', identifier: '', error: call.error }, source, call, now);
+  return apiCall(
+    { kind: 'create', accountId, region, type: '', identifier: '', error: call.error },
+    source,
+    call,
+    now,
+  );
 }
 
 function apiCall(m: ResourceMutation, source: string, call: Call, now: Date): EventDraft {
@@ -82,7 +87,11 @@ function apiCall(m: ResourceMutation, source: string, call: Call, now: Date): Ev
       managementEvent: true,
       recipientAccountId: m.accountId,
       eventCategory: 'Management',
-      tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${eventSource.split('.')[0]}.${m.region}.amazonaws.com` },
+      tlsDetails: {
+        tlsVersion: 'TLSv1.3',
+        cipherSuite: 'TLS_AES_128_GCM_SHA256',
+        clientProvidedHostHeader: `${eventSource.split('.')[0]}.${m.region}.amazonaws.com`,
+      },
     },
   };
 }
@@ -102,13 +111,21 @@ function userIdentity(accountId: string) {
         accountId,
         userName: 'Operator',
       },
-      attributes: { creationDate: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), mfaAuthenticated: 'false' },
+      attributes: {
+        creationDate: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        mfaAuthenticated: 'false',
+      },
     },
   };
 }
 
 function namedCall(calls: Call[], eventName: string): Call {
-  return calls.find((c) => c.eventName === eventName) ?? { ...(calls[0] ?? { requestParameters: null, responseElements: null }), eventName };
+  return (
+    calls.find((c) => c.eventName === eventName) ?? {
+      ...(calls[0] ?? { requestParameters: null, responseElements: null }),
+      eventName,
+    }
+  );
 }
 
 const model = (m: ResourceMutation): Model => m.after ?? m.before ?? {};
@@ -126,7 +143,9 @@ function tagDiff(m: ResourceMutation): { set: Tag[]; removed: string[] } {
 /** Non-tag properties that changed. */
 function changedProperties(m: ResourceMutation): string[] {
   const keys = new Set([...Object.keys(m.before ?? {}), ...Object.keys(m.after ?? {})]);
-  return [...keys].filter((k) => k !== 'Tags' && JSON.stringify(m.before?.[k]) !== JSON.stringify(m.after?.[k]));
+  return [...keys].filter(
+    (k) => k !== 'Tags' && JSON.stringify(m.before?.[k]) !== JSON.stringify(m.after?.[k]),
+  );
 }
 
 const SERVICES: Record<string, { source: string; calls: (m: ResourceMutation) => Call[] }> = {
@@ -148,12 +167,18 @@ function s3Calls(m: ResourceMutation): Call[] {
           ...base,
           ...(m.region === 'us-east-1'
             ? {}
-            : { CreateBucketConfiguration: { LocationConstraint: m.region, xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' } }),
+            : {
+                CreateBucketConfiguration: {
+                  LocationConstraint: m.region,
+                  xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/',
+                },
+              }),
         },
         responseElements: null,
       },
     ];
-  if (m.kind === 'delete') return [{ eventName: 'DeleteBucket', requestParameters: base, responseElements: null }];
+  if (m.kind === 'delete')
+    return [{ eventName: 'DeleteBucket', requestParameters: base, responseElements: null }];
   const calls: Call[] = [];
   const { set, removed } = tagDiff(m);
   if (set.length || removed.length) {
@@ -162,20 +187,43 @@ function s3Calls(m: ResourceMutation): Call[] {
       tags.length
         ? {
             eventName: 'PutBucketTagging',
-            requestParameters: { ...base, tagging: '', Tagging: { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/', TagSet: { Tag: tags } } },
+            requestParameters: {
+              ...base,
+              tagging: '',
+              Tagging: { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/', TagSet: { Tag: tags } },
+            },
             responseElements: null,
           }
-        : { eventName: 'DeleteBucketTagging', requestParameters: { ...base, tagging: '' }, responseElements: null },
+        : {
+            eventName: 'DeleteBucketTagging',
+            requestParameters: { ...base, tagging: '' },
+            responseElements: null,
+          },
     );
   }
   for (const p of changedProperties(m)) {
-    const eventName = { VersioningConfiguration: 'PutBucketVersioning', BucketEncryption: 'PutBucketEncryption', PublicAccessBlockConfiguration: 'PutPublicAccessBlock', LifecycleConfiguration: 'PutBucketLifecycle' }[p];
-    if (eventName) calls.push({ eventName, requestParameters: { ...base, [p]: m.after?.[p] }, responseElements: null });
+    const eventName = {
+      VersioningConfiguration: 'PutBucketVersioning',
+      BucketEncryption: 'PutBucketEncryption',
+      PublicAccessBlockConfiguration: 'PutPublicAccessBlock',
+      LifecycleConfiguration: 'PutBucketLifecycle',
+    }[p];
+    if (eventName)
+      calls.push({ eventName, requestParameters: { ...base, [p]: m.after?.[p] }, responseElements: null });
   }
-  return calls.length ? calls : [{ eventName: 'PutBucketVersioning', requestParameters: base, responseElements: null }];
+  return calls.length
+    ? calls
+    : [{ eventName: 'PutBucketVersioning', requestParameters: base, responseElements: null }];
 }
 
-const EC2_STATE: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
+const EC2_STATE: Record<string, number> = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
+};
 const state = (name: string) => ({ code: EC2_STATE[name], name });
 const stateOf = (x?: Model) => ((x?.State as { Name?: string } | undefined)?.Name ?? 'running') as string;
 
@@ -198,7 +246,15 @@ function ec2Calls(m: ResourceMutation): Call[] {
           disableApiStop: false,
           clientToken: randomUUID(),
           ...(x.SubnetId ? { subnetId: x.SubnetId } : {}),
-          ...(tags.length ? { tagSpecificationSet: { items: [{ resourceType: 'instance', tags: tags.map((t) => ({ key: t.Key, value: t.Value })) }] } } : {}),
+          ...(tags.length
+            ? {
+                tagSpecificationSet: {
+                  items: [
+                    { resourceType: 'instance', tags: tags.map((t) => ({ key: t.Key, value: t.Value })) },
+                  ],
+                },
+              }
+            : {}),
         },
         responseElements: m.error
           ? null
@@ -230,7 +286,9 @@ function ec2Calls(m: ResourceMutation): Call[] {
                     blockDeviceMapping: {},
                     virtualizationType: 'hvm',
                     hypervisor: 'xen',
-                    ...(tags.length ? { tagSet: { items: tags.map((t) => ({ key: t.Key, value: t.Value })) } } : {}),
+                    ...(tags.length
+                      ? { tagSet: { items: tags.map((t) => ({ key: t.Key, value: t.Value })) } }
+                      : {}),
                   },
                 ],
               },
@@ -245,7 +303,11 @@ function ec2Calls(m: ResourceMutation): Call[] {
         requestParameters: ids,
         responseElements: {
           requestId,
-          instancesSet: { items: [{ instanceId, currentState: state('shutting-down'), previousState: state(stateOf(m.before)) }] },
+          instancesSet: {
+            items: [
+              { instanceId, currentState: state('shutting-down'), previousState: state(stateOf(m.before)) },
+            ],
+          },
         },
       },
     ];
@@ -256,20 +318,31 @@ function ec2Calls(m: ResourceMutation): Call[] {
     calls.push({
       eventName: 'StopInstances',
       requestParameters: { ...ids, force: false },
-      responseElements: { requestId, instancesSet: { items: [{ instanceId, currentState: state('stopping'), previousState: state(from) }] } },
+      responseElements: {
+        requestId,
+        instancesSet: {
+          items: [{ instanceId, currentState: state('stopping'), previousState: state(from) }],
+        },
+      },
     });
   else if (from !== to && (to === 'running' || to === 'pending'))
     calls.push({
       eventName: 'StartInstances',
       requestParameters: ids,
-      responseElements: { requestId, instancesSet: { items: [{ instanceId, currentState: state('pending'), previousState: state(from) }] } },
+      responseElements: {
+        requestId,
+        instancesSet: { items: [{ instanceId, currentState: state('pending'), previousState: state(from) }] },
+      },
     });
   const { set, removed } = tagDiff(m);
   const resourcesSet = { items: [{ resourceId: instanceId }] };
   if (set.length)
     calls.push({
       eventName: 'CreateTags',
-      requestParameters: { resourcesSet, tagSet: { items: set.map((t) => ({ key: t.Key, value: t.Value })) } },
+      requestParameters: {
+        resourcesSet,
+        tagSet: { items: set.map((t) => ({ key: t.Key, value: t.Value })) },
+      },
       responseElements: { requestId, _return: true },
     });
   if (removed.length)
@@ -282,16 +355,28 @@ function ec2Calls(m: ResourceMutation): Call[] {
   if (others.length || !calls.length)
     calls.push({
       eventName: 'ModifyInstanceAttribute',
-      requestParameters: { instanceId, ...(others.includes('InstanceType') ? { instanceType: { value: m.after?.InstanceType } } : {}) },
+      requestParameters: {
+        instanceId,
+        ...(others.includes('InstanceType') ? { instanceType: { value: m.after?.InstanceType } } : {}),
+      },
       responseElements: { requestId, _return: true },
     });
   return calls;
 }
 
 function stateNotifications(m: ResourceMutation): EventDraft[] {
-  const [from, to] = m.kind === 'create' ? ['', 'running'] : m.kind === 'delete' ? [stateOf(m.before), 'terminated'] : [stateOf(m.before), stateOf(m.after)];
+  const [from, to] =
+    m.kind === 'create'
+      ? ['', 'running']
+      : m.kind === 'delete'
+        ? [stateOf(m.before), 'terminated']
+        : [stateOf(m.before), stateOf(m.after)];
   if (from === to) return [];
-  const steps = { running: ['pending', 'running'], stopped: ['stopping', 'stopped'], terminated: ['shutting-down', 'terminated'] }[to] ?? [to];
+  const steps = {
+    running: ['pending', 'running'],
+    stopped: ['stopping', 'stopped'],
+    terminated: ['shutting-down', 'terminated'],
+  }[to] ?? [to];
   return steps.map((s) => ({
     source: 'aws.ec2',
     'detail-type': 'EC2 Instance State-change Notification',
@@ -315,19 +400,49 @@ function ecsCalls(m: ResourceMutation): Call[] {
     activeServicesCount: 0,
     statistics: [],
     tags: ((x.Tags as Tag[]) ?? []).map((t) => ({ key: t.Key, value: t.Value })),
-    settings: ((x.ClusterSettings as { Name: string; Value: string }[]) ?? []).map((s) => ({ name: s.Name, value: s.Value })),
+    settings: ((x.ClusterSettings as { Name: string; Value: string }[]) ?? []).map((s) => ({
+      name: s.Name,
+      value: s.Value,
+    })),
     capacityProviders: x.CapacityProviders ?? [],
     defaultCapacityProviderStrategy: [],
   });
   if (m.kind === 'create')
-    return [{ eventName: 'CreateCluster', requestParameters: { clusterName, settings: cluster('').settings, tags: cluster('').tags }, responseElements: { cluster: cluster('ACTIVE') } }];
-  if (m.kind === 'delete') return [{ eventName: 'DeleteCluster', requestParameters: { cluster: clusterName }, responseElements: { cluster: cluster('INACTIVE') } }];
+    return [
+      {
+        eventName: 'CreateCluster',
+        requestParameters: { clusterName, settings: cluster('').settings, tags: cluster('').tags },
+        responseElements: { cluster: cluster('ACTIVE') },
+      },
+    ];
+  if (m.kind === 'delete')
+    return [
+      {
+        eventName: 'DeleteCluster',
+        requestParameters: { cluster: clusterName },
+        responseElements: { cluster: cluster('INACTIVE') },
+      },
+    ];
   const calls: Call[] = [];
   const { set, removed } = tagDiff(m);
-  if (set.length) calls.push({ eventName: 'TagResource', requestParameters: { resourceArn: clusterArn, tags: set.map((t) => ({ key: t.Key, value: t.Value })) }, responseElements: null });
-  if (removed.length) calls.push({ eventName: 'UntagResource', requestParameters: { resourceArn: clusterArn, tagKeys: removed }, responseElements: null });
+  if (set.length)
+    calls.push({
+      eventName: 'TagResource',
+      requestParameters: { resourceArn: clusterArn, tags: set.map((t) => ({ key: t.Key, value: t.Value })) },
+      responseElements: null,
+    });
+  if (removed.length)
+    calls.push({
+      eventName: 'UntagResource',
+      requestParameters: { resourceArn: clusterArn, tagKeys: removed },
+      responseElements: null,
+    });
   if (changedProperties(m).length || !calls.length)
-    calls.push({ eventName: 'UpdateCluster', requestParameters: { cluster: clusterName, settings: cluster('').settings }, responseElements: { cluster: cluster('ACTIVE') } });
+    calls.push({
+      eventName: 'UpdateCluster',
+      requestParameters: { cluster: clusterName, settings: cluster('').settings },
+      responseElements: { cluster: cluster('ACTIVE') },
+    });
   return calls;
 }
 
@@ -360,21 +475,49 @@ function lambdaCalls(m: ResourceMutation): Call[] {
     return [
       {
         eventName: 'CreateFunction20150331',
-        requestParameters: { functionName, runtime: x.Runtime, role: x.Role, handler: x.Handler, code: {}, description: x.Description, timeout: x.Timeout, memorySize: x.MemorySize, publish: false },
+        requestParameters: {
+          functionName,
+          runtime: x.Runtime,
+          role: x.Role,
+          handler: x.Handler,
+          code: {},
+          description: x.Description,
+          timeout: x.Timeout,
+          memorySize: x.MemorySize,
+          publish: false,
+        },
         responseElements: config,
       },
     ];
-  if (m.kind === 'delete') return [{ eventName: 'DeleteFunction20150331', requestParameters: { functionName }, responseElements: null }];
+  if (m.kind === 'delete')
+    return [
+      { eventName: 'DeleteFunction20150331', requestParameters: { functionName }, responseElements: null },
+    ];
   const calls: Call[] = [];
   const { set, removed } = tagDiff(m);
   if (set.length)
-    calls.push({ eventName: 'TagResource20170331v2', requestParameters: { resource: functionArn, tags: Object.fromEntries(set.map((t) => [t.Key, t.Value])) }, responseElements: null });
-  if (removed.length) calls.push({ eventName: 'UntagResource20170331v2', requestParameters: { resource: functionArn, tagKeys: removed }, responseElements: null });
+    calls.push({
+      eventName: 'TagResource20170331v2',
+      requestParameters: {
+        resource: functionArn,
+        tags: Object.fromEntries(set.map((t) => [t.Key, t.Value])),
+      },
+      responseElements: null,
+    });
+  if (removed.length)
+    calls.push({
+      eventName: 'UntagResource20170331v2',
+      requestParameters: { resource: functionArn, tagKeys: removed },
+      responseElements: null,
+    });
   const changed = changedProperties(m);
   if (changed.length || !calls.length)
     calls.push({
       eventName: 'UpdateFunctionConfiguration20150331v2',
-      requestParameters: { functionName, ...Object.fromEntries(changed.map((p) => [p[0].toLowerCase() + p.slice(1), m.after?.[p]])) },
+      requestParameters: {
+        functionName,
+        ...Object.fromEntries(changed.map((p) => [p[0].toLowerCase() + p.slice(1), m.after?.[p]])),
+      },
       responseElements: config,
     });
   return calls;
@@ -394,7 +537,10 @@ function rdsCalls(m: ResourceMutation): Call[] {
     preferredBackupWindow: x.PreferredBackupWindow,
     backupRetentionPeriod: x.BackupRetentionPeriod,
     dBSecurityGroups: [],
-    vpcSecurityGroups: ((x.VPCSecurityGroups as string[]) ?? []).map((id) => ({ vpcSecurityGroupId: id, status: 'active' })),
+    vpcSecurityGroups: ((x.VPCSecurityGroups as string[]) ?? []).map((id) => ({
+      vpcSecurityGroupId: id,
+      status: 'active',
+    })),
     multiAZ: x.MultiAZ ?? false,
     engineVersion: x.EngineVersion,
     autoMinorVersionUpgrade: true,
@@ -425,17 +571,39 @@ function rdsCalls(m: ResourceMutation): Call[] {
       },
     ];
   if (m.kind === 'delete')
-    return [{ eventName: 'DeleteDBInstance', requestParameters: { dBInstanceIdentifier, skipFinalSnapshot: true }, responseElements: instance('deleting') }];
+    return [
+      {
+        eventName: 'DeleteDBInstance',
+        requestParameters: { dBInstanceIdentifier, skipFinalSnapshot: true },
+        responseElements: instance('deleting'),
+      },
+    ];
   const calls: Call[] = [];
   const { set, removed } = tagDiff(m);
   if (set.length)
-    calls.push({ eventName: 'AddTagsToResource', requestParameters: { resourceName: dBInstanceArn, tags: set.map((t) => ({ key: t.Key, value: t.Value })) }, responseElements: null });
-  if (removed.length) calls.push({ eventName: 'RemoveTagsFromResource', requestParameters: { resourceName: dBInstanceArn, tagKeys: removed }, responseElements: null });
+    calls.push({
+      eventName: 'AddTagsToResource',
+      requestParameters: {
+        resourceName: dBInstanceArn,
+        tags: set.map((t) => ({ key: t.Key, value: t.Value })),
+      },
+      responseElements: null,
+    });
+  if (removed.length)
+    calls.push({
+      eventName: 'RemoveTagsFromResource',
+      requestParameters: { resourceName: dBInstanceArn, tagKeys: removed },
+      responseElements: null,
+    });
   const changed = changedProperties(m);
   if (changed.length || !calls.length)
     calls.push({
       eventName: 'ModifyDBInstance',
-      requestParameters: { dBInstanceIdentifier, applyImmediately: true, ...Object.fromEntries(changed.map((p) => [p[0].toLowerCase() + p.slice(1), m.after?.[p]])) },
+      requestParameters: {
+        dBInstanceIdentifier,
+        applyImmediately: true,
+        ...Object.fromEntries(changed.map((p) => [p[0].toLowerCase() + p.slice(1), m.after?.[p]])),
+      },
       responseElements: instance('available'),
     });
   return calls;

@@ -21,7 +21,12 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { startTestIssuer, type TestIssuer } from '../testing/test-issuer';
 import { assumeTestRole, type TestCredentials } from '../testing/web-identity.helpers';
@@ -55,9 +60,23 @@ describe('live events through the AWS SDK over HTTP', () => {
   const sqs = (account: string, region = 'us-east-1') =>
     track(new SQSClient({ endpoint: sandbox.url, region, credentials: creds.get(account)!, maxAttempts: 1 }));
   const eb = (account: string, region = 'us-east-1') =>
-    track(new EventBridgeClient({ endpoint: sandbox.url, region, credentials: creds.get(account)!, maxAttempts: 1 }));
+    track(
+      new EventBridgeClient({
+        endpoint: sandbox.url,
+        region,
+        credentials: creds.get(account)!,
+        maxAttempts: 1,
+      }),
+    );
   const ct = (account: string, region = 'us-east-1') =>
-    track(new CloudTrailClient({ endpoint: sandbox.url, region, credentials: creds.get(account)!, maxAttempts: 1 }));
+    track(
+      new CloudTrailClient({
+        endpoint: sandbox.url,
+        region,
+        credentials: creds.get(account)!,
+        maxAttempts: 1,
+      }),
+    );
 
   /** Queue + rule (+ optionally the queue policy) in (account, region); returns the queue URL. */
   async function wire(account: string, name: string, withPolicy: boolean, region = 'us-east-1') {
@@ -66,7 +85,9 @@ describe('live events through the AWS SDK over HTTP', () => {
     const { RuleArn } = await eb(account, region).send(
       new PutRuleCommand({ Name: `${name}-rule`, EventPattern: JSON.stringify(PATTERN) }),
     );
-    await eb(account, region).send(new PutTargetsCommand({ Rule: `${name}-rule`, Targets: [{ Id: 'queue', Arn: queueArn }] }));
+    await eb(account, region).send(
+      new PutTargetsCommand({ Rule: `${name}-rule`, Targets: [{ Id: 'queue', Arn: queueArn }] }),
+    );
     if (withPolicy) {
       const policy = {
         Version: '2012-10-17',
@@ -80,21 +101,37 @@ describe('live events through the AWS SDK over HTTP', () => {
           },
         ],
       };
-      await sqs(account, region).send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify(policy) } }));
+      await sqs(account, region).send(
+        new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify(policy) } }),
+      );
     }
     return { url, ruleArn: RuleArn! };
   }
 
   async function trail(account: string, multiRegion = true, region = 'us-east-1') {
     const name = `trail-${Math.random().toString(36).slice(2, 8)}`;
-    await ct(account, region).send(new CreateTrailCommand({ Name: name, S3BucketName: 'audit-logs', IsMultiRegionTrail: multiRegion }));
+    await ct(account, region).send(
+      new CreateTrailCommand({ Name: name, S3BucketName: 'audit-logs', IsMultiRegionTrail: multiRegion }),
+    );
     await ct(account, region).send(new StartLoggingCommand({ Name: name }));
     return name;
   }
 
   const receiveAll = async (account: string, url: string, region = 'us-east-1') =>
-    ((await sqs(account, region).send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))).Messages ?? []).map(
-      (m) => JSON.parse(m.Body!) as { id: string; source: string; 'detail-type': string; detail: Record<string, any> },
+    (
+      (
+        await sqs(account, region).send(
+          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        )
+      ).Messages ?? []
+    ).map(
+      (m) =>
+        JSON.parse(m.Body!) as {
+          id: string;
+          source: string;
+          'detail-type': string;
+          detail: Record<string, any>;
+        },
     );
 
   before(async () => {
@@ -132,17 +169,26 @@ describe('live events through the AWS SDK over HTTP', () => {
     assert.equal(status.IsLogging, false);
     assert.ok(status.StopLoggingTime instanceof Date);
     const eu = await ct(MGMT, 'eu-west-1').send(new DescribeTrailsCommand({ includeShadowTrails: true }));
-    assert.deepEqual(eu.trailList?.map((t) => [t.Name, t.HomeRegion, t.IsMultiRegionTrail]), [[name, 'us-east-1', true]]);
+    assert.deepEqual(
+      eu.trailList?.map((t) => [t.Name, t.HomeRegion, t.IsMultiRegionTrail]),
+      [[name, 'us-east-1', true]],
+    );
     const own = await ct(MGMT, 'eu-west-1').send(new DescribeTrailsCommand({ includeShadowTrails: false }));
     assert.deepEqual(own.trailList, []);
-    const missing = await ct(MGMT).send(new GetTrailStatusCommand({ Name: 'nope' })).catch((e: Error) => e);
+    const missing = await ct(MGMT)
+      .send(new GetTrailStatusCommand({ Name: 'nope' }))
+      .catch((e: Error) => e);
     assert.equal((missing as Error).name, 'TrailNotFoundException');
   });
 
   it('a mutation reaches the queue as the CloudTrail event AWS sends, only with a logging trail', async () => {
     const { url } = await wire(MGMT, 'tally-events', true);
     // No trail yet: the API-call event never reaches EventBridge.
-    const created = await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::S3::Bucket' });
+    const created = await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::S3::Bucket',
+    });
     assert.deepEqual(await receiveAll(MGMT, url), []);
     const name = await trail(MGMT);
     await control(sandbox, 'PATCH', '/_sandbox/resources', {
@@ -164,12 +210,18 @@ describe('live events through the AWS SDK over HTTP', () => {
     assert.equal(tagged.detail.userIdentity.type, 'AssumedRole');
 
     // EC2: RunInstances carries the instance id in responseElements, plus state-change notifications.
-    const ec2 = await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::EC2::Instance' });
+    const ec2 = await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::EC2::Instance',
+    });
     const got = await receiveAll(MGMT, url);
     const run = got.find((e) => e.detail.eventName === 'RunInstances')!;
     assert.equal(run.detail.responseElements.instancesSet.items[0].instanceId, ec2.identifier);
     assert.deepEqual(
-      got.filter((e) => e['detail-type'] === 'EC2 Instance State-change Notification').map((e) => [e.detail['instance-id'], e.detail.state]),
+      got
+        .filter((e) => e['detail-type'] === 'EC2 Instance State-change Notification')
+        .map((e) => [e.detail['instance-id'], e.detail.state]),
       [
         [ec2.identifier, 'pending'],
         [ec2.identifier, 'running'],
@@ -192,17 +244,31 @@ describe('live events through the AWS SDK over HTTP', () => {
     assert.equal((truth.summary as { total: number }).total, 1, 'the bucket still exists');
     // Stopping the trail stops API-call events again.
     await ct(MGMT).send(new StopLoggingCommand({ Name: name }));
-    await control(sandbox, 'DELETE', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::S3::Bucket', identifier: created.identifier });
+    await control(sandbox, 'DELETE', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::S3::Bucket',
+      identifier: created.identifier,
+    });
     assert.deepEqual(await receiveAll(MGMT, url), []);
   });
 
   it('without the queue policy EventBridge cannot deliver; a policy for another rule does not help', async () => {
     const { url, ruleArn } = await wire(MGMT, 'unguarded', false);
     await trail(MGMT);
-    await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::ECS::Cluster' });
+    await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::ECS::Cluster',
+    });
     assert.deepEqual(await receiveAll(MGMT, url), []);
-    const deliveries = (await control(sandbox, 'GET', `/_sandbox/events/deliveries?ruleArn=${encodeURIComponent(ruleArn)}`)).deliveries as { outcome: string }[];
-    assert.deepEqual(deliveries.map((d) => d.outcome), ['denied']);
+    const deliveries = (
+      await control(sandbox, 'GET', `/_sandbox/events/deliveries?ruleArn=${encodeURIComponent(ruleArn)}`)
+    ).deliveries as { outcome: string }[];
+    assert.deepEqual(
+      deliveries.map((d) => d.outcome),
+      ['denied'],
+    );
     const wrongRule = {
       Version: '2012-10-17',
       Statement: [
@@ -215,8 +281,14 @@ describe('live events through the AWS SDK over HTTP', () => {
         },
       ],
     };
-    await sqs(MGMT).send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify(wrongRule) } }));
-    await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::ECS::Cluster' });
+    await sqs(MGMT).send(
+      new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify(wrongRule) } }),
+    );
+    await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::ECS::Cluster',
+    });
     assert.deepEqual(await receiveAll(MGMT, url), []);
   });
 
@@ -229,16 +301,36 @@ describe('live events through the AWS SDK over HTTP', () => {
       creds.set(account, await assumeTestRole(sandbox, issuer, account, 'Admin'));
       sandbox.iam.putRole(account, {
         roleName: 'forwarder',
-        assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-        policies: [{ policyName: 'put', policyDocument: { Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBus }] } }],
+        assumeRolePolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        },
+        policies: [
+          {
+            policyName: 'put',
+            policyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBus }],
+            },
+          },
+        ],
       });
-      await eb(account, 'eu-west-1').send(new PutRuleCommand({ Name: 'forward', EventPattern: JSON.stringify(PATTERN) }));
       await eb(account, 'eu-west-1').send(
-        new PutTargetsCommand({ Rule: 'forward', Targets: [{ Id: 'home', Arn: homeBus, RoleArn: `arn:aws:iam::${account}:role/forwarder` }] }),
+        new PutRuleCommand({ Name: 'forward', EventPattern: JSON.stringify(PATTERN) }),
+      );
+      await eb(account, 'eu-west-1').send(
+        new PutTargetsCommand({
+          Rule: 'forward',
+          Targets: [{ Id: 'home', Arn: homeBus, RoleArn: `arn:aws:iam::${account}:role/forwarder` }],
+        }),
       );
     }
     const mutate = (account: string) =>
-      control(sandbox, 'POST', '/_sandbox/resources', { accountId: account, region: 'eu-west-1', type: 'AWS::Lambda::Function' });
+      control(sandbox, 'POST', '/_sandbox/resources', {
+        accountId: account,
+        region: 'eu-west-1',
+        type: 'AWS::Lambda::Function',
+      });
     await mutate(MEMBER);
     assert.deepEqual(await receiveAll(MGMT, url), [], 'no bus policy yet');
     const orgId = sandbox.cloud.organizationIdOf(MGMT)!;
@@ -277,7 +369,9 @@ describe('live events through the AWS SDK over HTTP', () => {
     const rule = await eb(MGMT).send(new DescribeRuleCommand({ Name: 'custom-rule' }));
     assert.deepEqual(JSON.parse(rule.EventPattern!), PATTERN);
     assert.equal(rule.State, 'ENABLED');
-    const bad = await eb(MGMT).send(new PutRuleCommand({ Name: 'bad', EventPattern: '{"source":"aws.s3"}' })).catch((e: Error) => e);
+    const bad = await eb(MGMT)
+      .send(new PutRuleCommand({ Name: 'bad', EventPattern: '{"source":"aws.s3"}' }))
+      .catch((e: Error) => e);
     assert.equal((bad as Error).name, 'InvalidEventPatternException');
   });
 
@@ -285,32 +379,63 @@ describe('live events through the AWS SDK over HTTP', () => {
     const { url } = await wire(MGMT, 'knobs', true);
     await trail(MGMT);
     await control(sandbox, 'POST', '/_sandbox/events/knobs', { seed: 'fixed', duplicateRate: 1 });
-    await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::RDS::DBInstance' });
+    await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::RDS::DBInstance',
+    });
     const dup = await receiveAll(MGMT, url);
     assert.equal(dup.length, 2);
     assert.equal(dup[0].id, dup[1].id, 'a duplicate keeps its event id');
     assert.equal(dup[0].detail.eventName, 'CreateDBInstance');
     await control(sandbox, 'POST', '/_sandbox/events/knobs', { duplicateRate: 0, dropRate: 1 });
-    await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::RDS::DBInstance' });
+    await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::RDS::DBInstance',
+    });
     assert.deepEqual(await receiveAll(MGMT, url), []);
-    await control(sandbox, 'POST', '/_sandbox/events/knobs', { dropRate: 0, deliveryDelayMs: 150, failedCallRate: 1 });
+    await control(sandbox, 'POST', '/_sandbox/events/knobs', {
+      dropRate: 0,
+      deliveryDelayMs: 150,
+      failedCallRate: 1,
+    });
     const started = Date.now();
-    const db = await control(sandbox, 'POST', '/_sandbox/resources', { accountId: MGMT, region: 'us-east-1', type: 'AWS::RDS::DBInstance' });
-    const first = await sqs(MGMT).send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 5 }));
+    const db = await control(sandbox, 'POST', '/_sandbox/resources', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      type: 'AWS::RDS::DBInstance',
+    });
+    const first = await sqs(MGMT).send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 5 }),
+    );
     assert.ok(Date.now() - started >= 140, 'delivered after the delay');
     await control(sandbox, 'POST', '/_sandbox/events/idle');
-    const bodies = [...(first.Messages ?? []).map((m) => JSON.parse(m.Body!)), ...(await receiveAll(MGMT, url))];
+    const bodies = [
+      ...(first.Messages ?? []).map((m) => JSON.parse(m.Body!)),
+      ...(await receiveAll(MGMT, url)),
+    ];
     const names = bodies.map((b) => `${b.source}:${b.detail.eventName}:${b.detail.errorCode ?? ''}`).sort();
     assert.ok(names.includes('aws.rds:CreateDBInstance:'), names.join());
-    assert.ok(names.some((n) => n.startsWith('aws.rds:') && !n.endsWith(':')), `a failed call: ${names.join()}`);
+    assert.ok(
+      names.some((n) => n.startsWith('aws.rds:') && !n.endsWith(':')),
+      `a failed call: ${names.join()}`,
+    );
     assert.ok(db.identifier);
     await control(sandbox, 'POST', '/_sandbox/events/knobs', { deliveryDelayMs: 0, failedCallRate: 0 });
-    await control(sandbox, 'POST', '/_sandbox/events/noise', { accountId: MGMT, region: 'us-east-1', kind: 'eks-create-cluster' });
+    await control(sandbox, 'POST', '/_sandbox/events/noise', {
+      accountId: MGMT,
+      region: 'us-east-1',
+      kind: 'eks-create-cluster',
+    });
     const emitted = (await control(sandbox, 'GET', `/_sandbox/events/emitted?accountId=${MGMT}`)).events as {
       event: { source: string; detail: { eventName: string; eventSource: string } };
     }[];
     const noise = emitted.at(-1)!.event;
-    assert.deepEqual([noise.source, noise.detail.eventSource, noise.detail.eventName], ['aws.eks', 'eks.amazonaws.com', 'CreateCluster']);
+    assert.deepEqual(
+      [noise.source, noise.detail.eventSource, noise.detail.eventName],
+      ['aws.eks', 'eks.amazonaws.com', 'CreateCluster'],
+    );
     assert.deepEqual(await receiveAll(MGMT, url), [], 'EKS is not one of the rule sources');
   });
 });

@@ -72,7 +72,8 @@ export class LiveEvents {
   /** Merges a knob patch; a new `seed` (or any patch) restarts the generator from the seed. */
   setKnobs(patch: unknown): EventKnobs {
     const parsed = eventKnobsSchema.partial().safeParse(patch ?? {});
-    if (!parsed.success) throw new AwsError('ValidationError', `Invalid event knobs: ${z.prettifyError(parsed.error)}`, 400);
+    if (!parsed.success)
+      throw new AwsError('ValidationError', `Invalid event knobs: ${z.prettifyError(parsed.error)}`, 400);
     this.knobs = { ...this.knobs, ...parsed.data };
     this.rng = createRng(hash32(this.knobs.seed));
     return this.current;
@@ -82,14 +83,23 @@ export class LiveEvents {
   mutation(m: ResourceMutation): EmittedEvent[] {
     const out = eventsForMutation(m).map((d) => this.publish(m.accountId, m.region, d));
     if (!m.error && this.rng() < this.knobs.failedCallRate)
-      out.push(...this.failedCall({ ...m, kind: m.kind === 'delete' ? 'delete' : 'update', before: m.after ?? m.before }));
+      out.push(
+        ...this.failedCall({
+          ...m,
+          kind: m.kind === 'delete' ? 'delete' : 'update',
+          before: m.after ?? m.before,
+        }),
+      );
     if (this.rng() < this.knobs.noiseRate) out.push(this.noise(m.accountId, m.region));
     return out;
   }
 
   /** A failed call on a resource: an API-call event with errorCode and errorMessage, nothing changes. */
   failedCall(m: ResourceMutation): EmittedEvent[] {
-    const error = m.error ?? { errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform this operation' };
+    const error = m.error ?? {
+      errorCode: 'AccessDenied',
+      errorMessage: 'User is not authorized to perform this operation',
+    };
     return eventsForMutation({ ...m, after: m.kind === 'delete' ? undefined : m.after, error }).map((d) =>
       this.publish(m.accountId, m.region, d),
     );
@@ -98,31 +108,66 @@ export class LiveEvents {
   /** An unrelated event: by default an EKS CreateCluster (same event name as ECS, other source). */
   noise(accountId: string, region: string, kind = this.pickNoise()): EmittedEvent {
     const name = `noise-${randomUUID().slice(0, 8)}`;
-    const calls: Record<string, [string, { eventName: string; requestParameters: unknown; responseElements: unknown }]> = {
+    const calls: Record<
+      string,
+      [string, { eventName: string; requestParameters: unknown; responseElements: unknown }]
+    > = {
       'eks-create-cluster': [
         'aws.eks',
         {
           eventName: 'CreateCluster',
-          requestParameters: { name, roleArn: `arn:aws:iam::${accountId}:role/eks-cluster`, resourcesVpcConfig: { subnetIds: ['subnet-0a1b2c3d'] } },
-          responseElements: { cluster: { name, arn: `arn:aws:eks:${region}:${accountId}:cluster/${name}`, status: 'CREATING' } },
+          requestParameters: {
+            name,
+            roleArn: `arn:aws:iam::${accountId}:role/eks-cluster`,
+            resourcesVpcConfig: { subnetIds: ['subnet-0a1b2c3d'] },
+          },
+          responseElements: {
+            cluster: { name, arn: `arn:aws:eks:${region}:${accountId}:cluster/${name}`, status: 'CREATING' },
+          },
         },
       ],
       'iam-create-role': [
         'aws.iam',
-        { eventName: 'CreateRole', requestParameters: { roleName: name, assumeRolePolicyDocument: '{}' }, responseElements: { role: { roleName: name, arn: `arn:aws:iam::${accountId}:role/${name}` } } },
+        {
+          eventName: 'CreateRole',
+          requestParameters: { roleName: name, assumeRolePolicyDocument: '{}' },
+          responseElements: { role: { roleName: name, arn: `arn:aws:iam::${accountId}:role/${name}` } },
+        },
       ],
-      's3-put-object': ['aws.s3', { eventName: 'PutObject', requestParameters: { bucketName: name, key: 'a.txt' }, responseElements: null }],
-      'ec2-describe-instances': ['aws.ec2', { eventName: 'DescribeInstances', requestParameters: { instancesSet: {} }, responseElements: null }],
+      's3-put-object': [
+        'aws.s3',
+        {
+          eventName: 'PutObject',
+          requestParameters: { bucketName: name, key: 'a.txt' },
+          responseElements: null,
+        },
+      ],
+      'ec2-describe-instances': [
+        'aws.ec2',
+        { eventName: 'DescribeInstances', requestParameters: { instancesSet: {} }, responseElements: null },
+      ],
     };
     const chosen = calls[kind];
-    if (!chosen) throw new AwsError('ValidationError', `noise kind must be one of ${Object.keys(calls).join(', ')}`, 400);
+    if (!chosen)
+      throw new AwsError(
+        'ValidationError',
+        `noise kind must be one of ${Object.keys(calls).join(', ')}`,
+        400,
+      );
     return this.publish(accountId, region, apiCallEvent(accountId, region, chosen[0], chosen[1]));
   }
 
   /** Resolves when no delayed delivery is pending. */
   idle(): Promise<void> {
     if (!this.timers.size) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    // Delivery timers are unref'd (they never hold a process open); a waiter does, until it is woken.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    return new Promise((resolve) =>
+      this.idleWaiters.push(() => {
+        clearInterval(keepAlive);
+        resolve();
+      }),
+    );
   }
 
   reset(): void {
@@ -179,11 +224,14 @@ export class LiveEvents {
       return record('delivered', copies, 0);
     }
     for (let i = 0; i < copies; i++) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        deliver();
-        if (!this.timers.size) this.wakeIdle();
-      }, delayMs + i * 10);
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          deliver();
+          if (!this.timers.size) this.wakeIdle();
+        },
+        delayMs + i * 10,
+      );
       timer.unref();
       this.timers.add(timer);
     }

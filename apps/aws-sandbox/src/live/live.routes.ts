@@ -6,7 +6,12 @@ import { EventBridgeStore } from '../eventbridge/eventbridge.store';
 import type { LiveEvents } from './live-events';
 
 const accountId = z.string().regex(/^\d{12}$/);
-const noiseBody = z.object({ accountId, region: z.string().min(1), kind: z.string().optional(), count: z.number().int().min(1).max(1000).optional() });
+const noiseBody = z.object({
+  accountId,
+  region: z.string().min(1),
+  kind: z.string().optional(),
+  count: z.number().int().min(1).max(1000).optional(),
+});
 const putBody = z.object({
   accountId,
   region: z.string().min(1),
@@ -24,7 +29,11 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 /** `/_sandbox/events/*` and `/_sandbox/trails`. */
-export function liveRoutes(deps: { live: LiveEvents; events: EventBridgeStore; trails: CloudTrailStore }): ControlRoutes {
+export function liveRoutes(deps: {
+  live: LiveEvents;
+  events: EventBridgeStore;
+  trails: CloudTrailStore;
+}): ControlRoutes {
   const { live, events, trails } = deps;
   return {
     'GET /_sandbox/events/knobs': async () => live.current,
@@ -32,13 +41,19 @@ export function liveRoutes(deps: { live: LiveEvents; events: EventBridgeStore; t
     'GET /_sandbox/events/emitted': async (_b, q) => {
       const limit = Number(q.get('limit') ?? 1000);
       const list = live.emitted.filter(
-        (e) => (!q.get('accountId') || e.event.account === q.get('accountId')) && (!q.get('region') || e.event.region === q.get('region')),
+        (e) =>
+          (!q.get('accountId') || e.event.account === q.get('accountId')) &&
+          (!q.get('region') || e.event.region === q.get('region')),
       );
       return { stats: live.stats, events: list.slice(-limit) };
     },
     'GET /_sandbox/events/deliveries': async (_b, q) => {
       const limit = Number(q.get('limit') ?? 1000);
-      const list = events.deliveries.filter((d) => (!q.get('ruleArn') || d.ruleArn === q.get('ruleArn')) && (!q.get('eventId') || d.eventId === q.get('eventId')));
+      const list = events.deliveries.filter(
+        (d) =>
+          (!q.get('ruleArn') || d.ruleArn === q.get('ruleArn')) &&
+          (!q.get('eventId') || d.eventId === q.get('eventId')),
+      );
       return { deliveries: list.slice(-limit) };
     },
     'POST /_sandbox/events/idle': async () => {
@@ -47,7 +62,9 @@ export function liveRoutes(deps: { live: LiveEvents; events: EventBridgeStore; t
     },
     'POST /_sandbox/events/noise': async (body) => {
       const b = parse(noiseBody, body);
-      return { events: Array.from({ length: b.count ?? 1 }, () => live.noise(b.accountId, b.region, b.kind)) };
+      return {
+        events: Array.from({ length: b.count ?? 1 }, () => live.noise(b.accountId, b.region, b.kind)),
+      };
     },
     'POST /_sandbox/events/put': async (body) => {
       const b = parse(putBody, body);

@@ -120,7 +120,8 @@ export class SqsQueue {
       throw sqsErrors.invalidAttributeValue('FifoQueue', 'Modifying queue type is not supported.');
     validateAttributes(attrs, this.fifo, false);
     for (const [k, v] of Object.entries(attrs)) {
-      if (v === '' && (k === 'Policy' || k === 'RedrivePolicy' || k === 'KmsMasterKeyId')) delete this.attributes[k];
+      if (v === '' && (k === 'Policy' || k === 'RedrivePolicy' || k === 'KmsMasterKeyId'))
+        delete this.attributes[k];
       else this.attributes[k] = v;
     }
     this.modifiedAt = Date.now();
@@ -156,7 +157,10 @@ export class SqsQueue {
           );
         deduplicationId = sha256Hex(input.body);
       }
-      const key = this.attributes.DeduplicationScope === 'messageGroup' ? `${input.groupId}|${deduplicationId}` : deduplicationId;
+      const key =
+        this.attributes.DeduplicationScope === 'messageGroup'
+          ? `${input.groupId}|${deduplicationId}`
+          : deduplicationId;
       this.sweepDedup(now);
       const seen = this.dedup.get(key);
       // A duplicate is accepted but not enqueued: the original id, the MD5 of what was just sent.
@@ -185,8 +189,15 @@ export class SqsQueue {
     };
     if (this.fifo) {
       message.sequenceNumber = String(++this.sequence).padStart(20, '1');
-      const key = this.attributes.DeduplicationScope === 'messageGroup' ? `${input.groupId}|${deduplicationId}` : deduplicationId!;
-      this.dedup.set(key, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, expires: now + DEDUP_WINDOW_MS });
+      const key =
+        this.attributes.DeduplicationScope === 'messageGroup'
+          ? `${input.groupId}|${deduplicationId}`
+          : deduplicationId!;
+      this.dedup.set(key, {
+        messageId: message.messageId,
+        sequenceNumber: message.sequenceNumber,
+        expires: now + DEDUP_WINDOW_MS,
+      });
     }
     this.accept(message);
     return message;
@@ -303,7 +314,8 @@ export class SqsQueue {
   /** Earliest future time a hidden message becomes visible (for long-poll wake-ups). */
   nextVisibleAt(now = Date.now()): number | undefined {
     let next: number | undefined;
-    for (const m of this.live) if (m.visibleAt > now && (next === undefined || m.visibleAt < next)) next = m.visibleAt;
+    for (const m of this.live)
+      if (m.visibleAt > now && (next === undefined || m.visibleAt < next)) next = m.visibleAt;
     return next;
   }
 
@@ -384,7 +396,10 @@ export function validateAttributes(attrs: Record<string, string>, fifo: boolean,
     if (range) {
       const n = Number(value);
       if (!/^\d+$/.test(value) || n < range[0] || n > range[1])
-        throw sqsErrors.invalidAttributeValue(name, `must be an integer between ${range[0]} and ${range[1]}.`);
+        throw sqsErrors.invalidAttributeValue(
+          name,
+          `must be an integer between ${range[0]} and ${range[1]}.`,
+        );
     }
     if (name === 'RedrivePolicy' && value !== '') checkRedrive(value);
     if (name === 'Policy' && value !== '') {
@@ -394,7 +409,10 @@ export function validateAttributes(attrs: Record<string, string>, fifo: boolean,
         throw sqsErrors.invalidAttributeValue(name, 'Policy is not a valid JSON document.');
       }
     }
-    if (['SqsManagedSseEnabled', 'ContentBasedDeduplication', 'FifoQueue'].includes(name) && !/^(true|false)$/.test(value))
+    if (
+      ['SqsManagedSseEnabled', 'ContentBasedDeduplication', 'FifoQueue'].includes(name) &&
+      !/^(true|false)$/.test(value)
+    )
       throw sqsErrors.invalidAttributeValue(name, 'must be true or false.');
   }
 }
@@ -410,13 +428,20 @@ function checkRedrive(value: string): void {
     throw sqsErrors.invalidAttributeValue('RedrivePolicy', 'Dead letter target ARN is missing or invalid.');
   const n = Number(p.maxReceiveCount);
   if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw sqsErrors.invalidAttributeValue('RedrivePolicy', 'Value for maxReceiveCount must be between 1 and 1000.');
+    throw sqsErrors.invalidAttributeValue(
+      'RedrivePolicy',
+      'Value for maxReceiveCount must be between 1 and 1000.',
+    );
 }
 
 function attributesSize(attrs: Record<string, MessageAttributeValue> | undefined): number {
   let n = 0;
   for (const [k, v] of Object.entries(attrs ?? {}))
-    n += Buffer.byteLength(k) + Buffer.byteLength(v.DataType) + Buffer.byteLength(v.StringValue ?? '') + Buffer.from(v.BinaryValue ?? '', 'base64').length;
+    n +=
+      Buffer.byteLength(k) +
+      Buffer.byteLength(v.DataType) +
+      Buffer.byteLength(v.StringValue ?? '') +
+      Buffer.from(v.BinaryValue ?? '', 'base64').length;
   return n;
 }
 

@@ -191,7 +191,15 @@ export function createControlRoutes(
       const model = applyEdits(cell, base, req.properties);
       const ev = eventFields(req.event);
       if (!ev.error) cell.create(identifier, model);
-      onChange({ kind: 'create', accountId: req.accountId, region: req.region, type: req.type, identifier, after: model, ...ev });
+      onChange({
+        kind: 'create',
+        accountId: req.accountId,
+        region: req.region,
+        type: req.type,
+        identifier,
+        after: model,
+        ...ev,
+      });
       return {
         accountId: req.accountId,
         region: req.region,
