@@ -53,7 +53,7 @@ export class CloudTrailService implements JsonService {
         return out;
       }
       case 'DescribeTrails': {
-        allow('DescribeTrails', `arn:aws:cloudtrail:${c.region}:${c.accountId}:trail/*`);
+        allow('DescribeTrails', '*'); // no resource-level permissions for DescribeTrails
         const names = (i.trailNameList as string[] | undefined) ?? [];
         const trails = this.store.describe(c.accountId, c.region, i.includeShadowTrails !== false);
         const wanted = names.length

@@ -353,6 +353,82 @@ describe('live events through the AWS SDK over HTTP', () => {
     assert.deepEqual(await receiveAll(MGMT, url), [], 'an account outside the organization is refused');
   });
 
+  it('a FIFO queue target gets the rule target MessageGroupId; callers need events permissions', async () => {
+    const url = (
+      await sqs(MGMT).send(
+        new CreateQueueCommand({ QueueName: 'ordered.fifo', Attributes: { FifoQueue: 'true' } }),
+      )
+    ).QueueUrl!;
+    const queueArn = `arn:aws:sqs:us-east-1:${MGMT}:ordered.fifo`;
+    const { RuleArn } = await eb(MGMT).send(
+      new PutRuleCommand({ Name: 'ordered', EventPattern: JSON.stringify({ source: ['my.app'] }) }),
+    );
+    await eb(MGMT).send(
+      new PutTargetsCommand({
+        Rule: 'ordered',
+        Targets: [{ Id: 'q', Arn: queueArn, SqsParameters: { MessageGroupId: 'events' } }],
+      }),
+    );
+    const policy = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: queueArn,
+          Condition: { ArnEquals: { 'aws:SourceArn': RuleArn } },
+        },
+      ],
+    };
+    await sqs(MGMT).send(
+      new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify(policy) } }),
+    );
+    await eb(MGMT).send(
+      new PutEventsCommand({
+        Entries: [1, 2, 3].map((n) => ({ Source: 'my.app', DetailType: 'n', Detail: JSON.stringify({ n }) })),
+      }),
+    );
+    const got = await sqs(MGMT).send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['MessageGroupId'],
+      }),
+    );
+    assert.deepEqual(
+      got.Messages?.map((m) => [JSON.parse(m.Body!).detail.n, m.Attributes?.MessageGroupId]),
+      [
+        [1, 'events'],
+        [2, 'events'],
+        [3, 'events'],
+      ],
+    );
+    const queues = (await control(sandbox, 'GET', `/_sandbox/sqs/queues?accountId=${MGMT}`)).queues as {
+      name: string;
+      inFlight: number;
+      received: number;
+    }[];
+    assert.deepEqual(
+      queues.map((q) => [q.name, q.inFlight, q.received]),
+      [['ordered.fifo', 3, 3]],
+    );
+
+    creds.set(
+      MEMBER,
+      await assumeTestRole(sandbox, issuer, MEMBER, 'ReadOnly', [
+        { Effect: 'Allow', Action: 'events:DescribeRule', Resource: '*' },
+      ]),
+    );
+    const denied = await eb(MEMBER)
+      .send(new PutRuleCommand({ Name: 'x', EventPattern: '{"source":["a"]}' }))
+      .catch((e: Error) => e);
+    assert.equal((denied as Error).name, 'AccessDeniedException');
+    const notFound = await eb(MEMBER)
+      .send(new DescribeRuleCommand({ Name: 'x' }))
+      .catch((e: Error) => e);
+    assert.equal((notFound as Error).name, 'ResourceNotFoundException');
+  });
+
   it('PutEvents refuses aws.* sources; rules describe their pattern', async () => {
     await wire(MGMT, 'custom', true);
     const out = await eb(MGMT).send(

@@ -84,12 +84,15 @@ export const sqsErrors = {
       `Only one PurgeQueue operation on ${url} is allowed every 60 seconds.`,
       403,
     ),
-  accessDenied: (principal: string, action: string, resource: string) =>
-    sqsError(
-      'AccessDenied',
-      'AccessDenied',
+  accessDenied: (principal: string, action: string, resource: string) => {
+    // SQS answers IAM denials in coral's shape, with the legacy code in the query-error header.
+    const e = new AwsError(
+      'com.amazon.coral.service#AccessDeniedException',
       `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy or resource-based policy allows the ${action} action`,
       403,
-    ),
+    );
+    e.queryCode = 'AccessDenied';
+    return e;
+  },
   unknownOperation: (op: string) => new AwsError('UnknownOperationException', `Unknown operation ${op}`, 400),
 };
