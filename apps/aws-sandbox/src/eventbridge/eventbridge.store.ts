@@ -253,7 +253,7 @@ export class EventBridgeStore {
         outcome,
         ...(reason ? { reason } : {}),
       });
-      if (this.deliveries.length > MAX_DELIVERIES)
+      if (this.deliveries.length > MAX_DELIVERIES * 1.1)
         this.deliveries.splice(0, this.deliveries.length - MAX_DELIVERIES);
     };
     const service = target.Arn.split(':')[2];

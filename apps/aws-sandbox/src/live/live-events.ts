@@ -196,7 +196,7 @@ export class LiveEvents {
     const record = (outcome: EmittedEvent['outcome'], copies = 0, delayMs = 0): EmittedEvent => {
       const e = { at: new Date().toISOString(), event, outcome, copies, delayMs };
       this.emitted.push(e);
-      if (this.emitted.length > MAX_EMITTED) this.emitted.splice(0, this.emitted.length - MAX_EMITTED);
+      if (this.emitted.length > MAX_EMITTED * 1.1) this.emitted.splice(0, this.emitted.length - MAX_EMITTED);
       return e;
     };
     if (needsTrail && !this.deps.trails.covers(accountId, region)) {

@@ -69,7 +69,8 @@ const SETTABLE = new Set([
 ]);
 const FIFO_ONLY = new Set(['ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']);
 const DEDUP_WINDOW_MS = 5 * 60_000;
-const MAX_HISTORY = 100_000;
+/** Messages kept per queue for the control endpoint (oldest dropped first, in chunks). */
+export const MAX_HISTORY = 10_000;
 
 export class SqsQueue {
   readonly arn: string;
@@ -349,7 +350,7 @@ export class SqsQueue {
     this.live.push(m);
     this.byId.set(m.messageId, m);
     this.history.push(m);
-    if (this.history.length > MAX_HISTORY) {
+    if (this.history.length > MAX_HISTORY * 1.1) {
       const dropped = this.history.splice(0, this.history.length - MAX_HISTORY);
       for (const d of dropped) if (d.state !== 'queued') this.byId.delete(d.messageId);
     }
