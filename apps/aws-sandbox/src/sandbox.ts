@@ -18,6 +18,16 @@ import { CredentialsStore } from './sts/credentials.store';
 import { IdpKeyCache } from './sts/idp-keys.cache';
 import { StsService } from './sts/sts.service';
 import { WebIdentityService } from './sts/web-identity.service';
+import { SqsService } from './sqs/sqs.service';
+import { SqsStore } from './sqs/sqs.store';
+import { sqsRoutes } from './sqs/sqs.routes';
+import { CloudTrailService } from './cloudtrail/cloudtrail.service';
+import { CloudTrailStore } from './cloudtrail/cloudtrail.store';
+import { EventBridgeService } from './eventbridge/eventbridge.service';
+import { EventBridgeStore } from './eventbridge/eventbridge.store';
+import { LiveEvents } from './live/live-events';
+import { liveRoutes } from './live/live.routes';
+import { memberAccounts } from './cloudformation/stack.resources';
 
 export interface SandboxOptions {
   /** 0 = ephemeral (tests). Default 4566. */
@@ -43,6 +53,14 @@ export interface Sandbox {
   calls: CallLog;
   credentials: CredentialsStore;
   cloud: CloudSandbox;
+  /** Every SQS queue (and every message each one received). */
+  sqs: SqsStore;
+  /** EventBridge buses, rules, targets and the delivery log. */
+  events: EventBridgeStore;
+  /** CloudTrail trails (which decide whether API-call events reach EventBridge). */
+  trails: CloudTrailStore;
+  /** Events of resource mutations, with their knobs. */
+  live: LiveEvents;
   /** Adds (or replaces, by target prefix) a JSON service. */
   registerService(service: JsonService): void;
   /** Same as `POST /_sandbox/reset`: back to the initial scenario, empty call log, no credentials. */
@@ -60,13 +78,43 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const sts = new StsService(new WebIdentityService(iam, credentials, settings, keys));
   applyCoreScenario(opts.scenario, iam, settings);
 
-  const cloud = createCloudSandbox({ scenario: opts.scenario });
+  const cloud: CloudSandbox = createCloudSandbox({
+    scenario: opts.scenario,
+    onChange: (change) => void live.mutation(change),
+  });
   const services = new Map<string, JsonService>();
   const registerService = (s: JsonService) => void services.set(s.targetPrefix, s);
-  [...cloud.services, ...(opts.services ?? [])].forEach(registerService);
+  const sqs = new SqsStore();
+  const sqsService = new SqsService(sqs);
+  const organizationIdOf = (accountId: string) => cloud.organizationIdOf(accountId);
+  const events = new EventBridgeStore({ sqs, iam, organizationIdOf });
+  const trails = new CloudTrailStore((accountId) => {
+    const org = cloud.organization();
+    if (!org || !org.accounts.some((a) => a.id === accountId)) return null;
+    return {
+      managementAccountId: org.managementAccountId,
+      members: [org.managementAccountId, ...memberAccounts(org)],
+    };
+  });
+  const live = new LiveEvents({ events, trails });
+  // A scenario's `events` section sets the live-event knobs.
+  const applyKnobs = (scenario: unknown) => {
+    const knobs =
+      scenario && typeof scenario === 'object' ? (scenario as { events?: unknown }).events : undefined;
+    if (knobs !== undefined) live.setKnobs(knobs);
+  };
+  applyKnobs(opts.scenario);
+  [
+    ...cloud.services,
+    sqsService,
+    new EventBridgeService(events),
+    new CloudTrailService(trails),
+    ...(opts.services ?? []),
+  ].forEach(registerService);
 
   const control = new ControlRouter();
-  const stacks = new StackEngine({ iam, organization: () => cloud.organization() });
+  const stackDeps = { iam, organization: () => cloud.organization(), live: { sqs, events, trails } };
+  const stacks = new StackEngine(stackDeps);
   const {
     'POST /_sandbox/reset': cloudReset,
     'POST /_sandbox/scenario': cloudLoad,
@@ -79,20 +127,28 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     credentials.reset();
     keys.clear();
     stacks.reset();
+    sqs.reset();
+    events.reset();
+    trails.reset();
+    live.reset();
     await cloudReset?.(undefined, new URLSearchParams());
     applyCoreScenario(opts.scenario, iam, settings);
+    applyKnobs(opts.scenario);
   };
   if (cloudLoad) {
-    // Loading a scenario also applies its `settings` / `iam` sections (on top of the current state).
+    // Loading a scenario also applies its `settings` / `iam` / `events` sections (on top of the current state).
     cloudRoutes['POST /_sandbox/scenario'] = async (body, query) => {
       const out = await cloudLoad(body, query);
       applyCoreScenario(body, iam, settings);
+      applyKnobs(body);
       return out;
     };
   }
   control.add(cloudRoutes);
-  control.add(createStackRoutes({ iam, organization: () => cloud.organization() }, stacks));
+  control.add(createStackRoutes(stackDeps, stacks));
   control.add(iamRoutes(iam));
+  control.add(sqsRoutes(sqs));
+  control.add(liveRoutes({ live, events, trails }));
   control.add(coreRoutes({ settings, calls, reset, routeKeys: () => control.keys() }));
 
   // Sandbox failures are always written (stderr); calls only with `log`.
@@ -112,6 +168,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       control,
       log,
       logCalls: !!opts.log,
+      organizationIdOf,
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -120,18 +177,26 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  sqs.baseUrl = url;
   return {
-    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+    url,
     port,
     iam,
     settings,
     calls,
     credentials,
     cloud,
+    sqs,
+    events,
+    trails,
+    live,
     registerService,
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        sqsService.close();
+        live.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

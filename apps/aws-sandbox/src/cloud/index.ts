@@ -2,7 +2,12 @@
 // X-Amz-Target prefix (after SigV4) and `controlRoutes` under /_sandbox/.
 import type { ControlRoutes, JsonService } from '../contract';
 import { CloudControlService } from './cloudcontrol/cloudcontrol.service';
-import { createControlRoutes, readNamedScenario, type RuntimeHolder } from './control/control.routes';
+import {
+  createControlRoutes,
+  readNamedScenario,
+  type ResourceChange,
+  type RuntimeHolder,
+} from './control/control.routes';
 import { OrganizationsService } from './organizations/organizations.service';
 import { createRuntime, parseScenario, type CloudRuntime } from './runtime';
 
@@ -16,6 +21,8 @@ export interface CloudSandbox {
   controlRoutes: ControlRoutes;
   /** The organization as it is now (members only), or null for standalone accounts. */
   organization(): OrganizationView | null;
+  /** The organization id of a member account (`aws:PrincipalOrgID`), or undefined. */
+  organizationIdOf(accountId: string): string | undefined;
 }
 
 /** Used when no scenario is given: one standalone account, one region, no resources. */
@@ -25,7 +32,9 @@ const EMPTY_SCENARIO = { accounts: [{ id: '111111111111' }], regions: ['us-east-
  * Builds the Organizations and Cloud Control services from a scenario: a scenario document, the
  * name of a file in apps/aws-sandbox/scenarios (e.g. `"demo"`), or nothing (an empty account).
  */
-export function createCloudSandbox(options: { scenario?: unknown } = {}): CloudSandbox {
+export function createCloudSandbox(
+  options: { scenario?: unknown; onChange?: (change: ResourceChange) => void } = {},
+): CloudSandbox {
   const doc =
     typeof options.scenario === 'string'
       ? readNamedScenario(options.scenario)
@@ -34,12 +43,16 @@ export function createCloudSandbox(options: { scenario?: unknown } = {}): CloudS
   const holder: RuntimeHolder = { get: () => runtime, set: (next) => (runtime = next), initial: doc };
   return {
     services: [new CloudControlService(holder.get), new OrganizationsService(holder.get)],
-    controlRoutes: createControlRoutes(holder),
+    controlRoutes: createControlRoutes(holder, options.onChange),
     organization: () => {
       const org = runtime.state.organization;
       if (!org) return null;
       const accounts = runtime.state.organizationMembers().map((a) => ({ id: a.id, status: a.status }));
       return { managementAccountId: org.managementAccountId, accounts };
+    },
+    organizationIdOf: (accountId) => {
+      const org = runtime.state.organization;
+      return org && runtime.state.accounts.get(accountId)?.inOrganization ? org.id : undefined;
     },
   };
 }
@@ -47,3 +60,4 @@ export function createCloudSandbox(options: { scenario?: unknown } = {}): CloudS
 export { HANDLER_PERMISSIONS, RESOURCE_TYPE_NAMES, type ResourceTypeName } from './types';
 export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario/scenario.schema';
 export type { TruthResource } from './control/truth';
+export type { ResourceChange } from './control/control.routes';
