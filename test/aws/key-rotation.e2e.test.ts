@@ -13,13 +13,7 @@ import {
 } from '@tally/oidc';
 import { CapturedLogs, type TestEnvironment } from '@tally/testing';
 import type { Sandbox } from '../../apps/aws-sandbox/src/sandbox';
-import {
-  assumeRoleWithWebIdentity,
-  createStsClient,
-  roleArnFor,
-  AwsCredentialsService,
-  type AssumeTarget,
-} from '@tally/aws';
+import { AwsCredentialsService, type AssumeTarget } from '@tally/aws';
 import { rejection, startStsHarness, type OnboardOptions, type StsHarness } from '../support/sts.harness';
 
 describe('signing key rotation seen by the sandbox STS', () => {
@@ -45,15 +39,7 @@ describe('signing key rotation seen by the sandbox STS', () => {
   });
 
   /** AssumeRoleWithWebIdentity with a token the test signed itself. */
-  function call(target: AssumeTarget, token: string) {
-    const sts = createStsClient(env.config);
-    return assumeRoleWithWebIdentity(sts, {
-      roleArn: roleArnFor(target.accountId, target.roleName),
-      roleSessionName: 'tally-test',
-      webIdentityToken: token,
-      durationSeconds: 900,
-    }).finally(() => sts.destroy());
-  }
+  const call = (target: AssumeTarget, token: string) => harness.assumeWithToken(target, token);
 
   const claimsFor = (t: AssumeTarget) =>
     buildTokenClaims({

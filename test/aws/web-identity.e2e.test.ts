@@ -11,14 +11,7 @@ import {
   type TestEnvironment,
 } from '@tally/testing';
 import type { Sandbox } from '../../apps/aws-sandbox/src/sandbox';
-import {
-  assumeRoleWithWebIdentity,
-  createStsClient,
-  getCallerIdentity,
-  roleArnFor,
-  AwsCredentialsService,
-  type AssumeTarget,
-} from '@tally/aws';
+import { getCallerIdentity, AwsCredentialsService, type AssumeTarget } from '@tally/aws';
 import {
   rejection,
   ROLE,
@@ -55,7 +48,7 @@ describe('web identity against the sandbox STS', () => {
     secrets.push(creds.secretAccessKey, creds.sessionToken!, creds.accessKeyId);
     assert.match(creds.accessKeyId, /^ASIA[A-Z0-9]{16}$/);
     assert.ok(creds.expiration!.getTime() > Date.now() + 50 * 60_000, 'DurationSeconds 3600 was asked for');
-    const who = await getCallerIdentity(env.config, creds);
+    const who = await getCallerIdentity(harness.clients, creds);
     assert.equal(who.account, target.accountId);
     assert.equal(who.arn, `arn:aws:sts::${target.accountId}:assumed-role/${ROLE}/tally-run-${runId}`);
   });
@@ -119,15 +112,7 @@ describe('web identity against the sandbox STS', () => {
   });
 
   /** AssumeRoleWithWebIdentity with a token the test signed itself. */
-  function call(target: AssumeTarget, token: string) {
-    const sts = createStsClient(env.config);
-    return assumeRoleWithWebIdentity(sts, {
-      roleArn: roleArnFor(target.accountId, target.roleName),
-      roleSessionName: 'tally-test',
-      webIdentityToken: token,
-      durationSeconds: 900,
-    }).finally(() => sts.destroy());
-  }
+  const call = (target: AssumeTarget, token: string) => harness.assumeWithToken(target, token);
 
   it('caches: many concurrent requests make one STS call, and refresh happens before expiry', async () => {
     const { target } = await onboard();

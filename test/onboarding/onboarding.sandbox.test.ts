@@ -13,10 +13,10 @@ import { createConnection, createTenant, createTestEnvironment, type TestEnviron
 import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
 import { HANDLER_PERMISSIONS as SANDBOX_HANDLER_PERMISSIONS } from '../../apps/aws-sandbox/src/cloud';
 import { parsePolicyDocument, policiesAllow } from '../../apps/aws-sandbox/src/iam/policy-document';
+import { SUPPORTED_RESOURCE_TYPES } from '@tally/aws';
 import {
   CLOUD_CONTROL_ACTIONS,
   ORGANIZATION_ACTIONS,
-  SUPPORTED_RESOURCE_TYPES,
   onboardingFor,
   renderTemplate,
 } from '@tally/onboarding';

@@ -1,5 +1,8 @@
 export * from './registry';
+export * from './partition/partition';
 export * from './credentials/aws-client-defaults';
+export * from './clients/aws-clients';
+export { countedIn, instrumentAwsClient, type CallCount } from './clients/aws-call.middleware';
 export * from './credentials/aws-credentials.service';
 export * from './credentials/aws-credentials.module';
 export * from './credentials/credential-cache';

@@ -1,5 +1,5 @@
+import { partitionOf } from '../partition/partition';
 import {
-  partitionOf,
   tagsFromModel,
   type NormalizedResource,
   type ResourceModel,

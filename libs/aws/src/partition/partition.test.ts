@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { organizationsRegion, partitionOf, roleArnFor } from './partition';
+
+describe('partition', () => {
+  it('finds the partition of a region', () => {
+    assert.equal(partitionOf('eu-west-1'), 'aws');
+    assert.equal(partitionOf('us-east-1'), 'aws');
+    assert.equal(partitionOf('cn-north-1'), 'aws-cn');
+    assert.equal(partitionOf('us-gov-east-1'), 'aws-us-gov');
+  });
+
+  it("builds the role ARN in the home region's partition", () => {
+    assert.equal(
+      roleArnFor('123456789012', 'TallyReadOnly', 'eu-west-1'),
+      'arn:aws:iam::123456789012:role/TallyReadOnly',
+    );
+    assert.equal(roleArnFor('123456789012', 'R', 'cn-northwest-1'), 'arn:aws-cn:iam::123456789012:role/R');
+    assert.equal(roleArnFor('123456789012', 'R', 'us-gov-west-1'), 'arn:aws-us-gov:iam::123456789012:role/R');
+  });
+
+  it("homes Organizations in its partition's region", () => {
+    assert.equal(organizationsRegion('eu-central-1'), 'us-east-1');
+    assert.equal(organizationsRegion('cn-north-1'), 'cn-northwest-1');
+    assert.equal(organizationsRegion('us-gov-east-1'), 'us-gov-west-1');
+  });
+});
