@@ -11,7 +11,7 @@ export type {
   ResourceModel,
   ResourceTypeDefinition,
 } from './registry/resource-type';
-export { roleArnFor } from './partition/partition';
+export { AWS_REGIONS, roleArnFor } from './partition/partition';
 export { AwsClients } from './clients/aws-clients';
 export type { CallCount } from './clients/aws-call.middleware';
 export * from './credentials/aws-credentials.service';

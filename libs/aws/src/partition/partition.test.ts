@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { organizationsRegion, partitionOf, roleArnFor } from './partition';
+import { AWS_REGIONS, organizationsRegion, partitionOf, roleArnFor } from './partition';
 
 describe('partition', () => {
   it('finds the partition of a region', () => {
@@ -17,6 +17,18 @@ describe('partition', () => {
     );
     assert.equal(roleArnFor('123456789012', 'R', 'cn-northwest-1'), 'arn:aws-cn:iam::123456789012:role/R');
     assert.equal(roleArnFor('123456789012', 'R', 'us-gov-west-1'), 'arn:aws-us-gov:iam::123456789012:role/R');
+  });
+
+  it('lists the regions of all three partitions', () => {
+    assert.deepEqual(
+      AWS_REGIONS.filter((r) => partitionOf(r) === 'aws-cn'),
+      ['cn-north-1', 'cn-northwest-1'],
+    );
+    assert.deepEqual(
+      AWS_REGIONS.filter((r) => partitionOf(r) === 'aws-us-gov'),
+      ['us-gov-east-1', 'us-gov-west-1'],
+    );
+    assert.ok(AWS_REGIONS.includes('eu-west-1'));
   });
 
   it("homes Organizations in its partition's region", () => {
