@@ -1,6 +1,7 @@
 // Test support shared by the STS end-to-end tests: the api serves the issuer documents on an
 // ephemeral port, the sandbox STS fetches them, and `onboard` deploys a connection's "stack".
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SigningKeyService, subjectFor, TokenService } from '@tally/oidc';
@@ -127,6 +128,18 @@ export async function startStsHarness(logs: CapturedLogs): Promise<StsHarness> {
       await env.close();
     },
   };
+}
+
+/** The harness of a suite: started before its tests, closed after them (read it inside tests). */
+export function stsHarnessFor(logs: CapturedLogs): StsHarness {
+  const harness = {} as StsHarness;
+  before(async () => {
+    Object.assign(harness, await startStsHarness(logs));
+  });
+  after(async () => {
+    await harness.close?.();
+  });
+  return harness;
 }
 
 /** Awaits a promise that must reject with a classified AWS error, and returns that error. */
