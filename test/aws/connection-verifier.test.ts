@@ -14,7 +14,8 @@ import {
 } from '@tally/testing';
 import { createApiApp } from '../../apps/api/src/app';
 import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
-import { AwsCredentialsService, ConnectionVerifier } from '@tally/aws';
+import { AwsClients, AwsCredentialsService, ConnectionVerifier } from '@tally/aws';
+import { Metrics } from '@tally/metrics';
 
 describe('connection verification and the canary', () => {
   let env: TestEnvironment;
@@ -87,7 +88,13 @@ describe('connection verification and the canary', () => {
     host = issuer.slice('http://'.length);
     env.config.OIDC_ISSUER_URL = issuer;
     const tokens = new TokenService(env.prisma, env.config, new SigningKeyService(env.prisma, env.config));
-    verifier = new ConnectionVerifier(env.config, tokens, new AwsCredentialsService(env.config, tokens));
+    const metrics = new Metrics({ defaultMetrics: false });
+    const clients = new AwsClients(env.config, metrics);
+    verifier = new ConnectionVerifier(
+      clients,
+      tokens,
+      new AwsCredentialsService(env.config, tokens, clients, metrics),
+    );
   });
 
   after(async () => {

@@ -1,85 +1,52 @@
 // Key rotation end to end: the api publishes the keys, the sandbox STS verifies with what it fetched.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   buildTokenClaims,
   generateSigningKey,
   loadPrivateKey,
   rotateSigningKeys,
-  SigningKeyService,
   signJwt,
   subjectFor,
-  TokenService,
 } from '@tally/oidc';
-import { CapturedLogs, type TestEnvironment } from '@tally/testing';
-import type { Sandbox } from '../../apps/aws-sandbox/src/sandbox';
-import {
-  assumeRoleWithWebIdentity,
-  createStsClient,
-  roleArnFor,
-  AwsCredentialsService,
-  type AssumeTarget,
-} from '@tally/aws';
-import { rejection, startStsHarness, type OnboardOptions, type StsHarness } from '../support/sts.harness';
+import { CapturedLogs } from '@tally/testing';
+import type { AssumeTarget } from '@tally/aws';
+import { rejection, stsHarnessFor } from '../support/sts.harness';
 
 describe('signing key rotation seen by the sandbox STS', () => {
-  let env: TestEnvironment;
-  let sandbox: Sandbox;
-  let tokens: TokenService;
-  let keys: SigningKeyService;
-  let service: AwsCredentialsService;
-  let issuer: string;
   const logs = new CapturedLogs();
   const secrets: string[] = []; // every token and credential seen: none may reach a log line
 
-  let harness: StsHarness;
-  const onboard = (opts?: OnboardOptions) => harness.onboard(opts);
-
-  before(async () => {
-    harness = await startStsHarness(logs);
-    ({ env, sandbox, tokens, keys, service, issuer } = harness);
-  });
-
-  after(async () => {
-    await harness?.close();
-  });
+  const harness = stsHarnessFor(logs);
 
   /** AssumeRoleWithWebIdentity with a token the test signed itself. */
-  function call(target: AssumeTarget, token: string) {
-    const sts = createStsClient(env.config);
-    return assumeRoleWithWebIdentity(sts, {
-      roleArn: roleArnFor(target.accountId, target.roleName),
-      roleSessionName: 'tally-test',
-      webIdentityToken: token,
-      durationSeconds: 900,
-    }).finally(() => sts.destroy());
-  }
+  const call = (target: AssumeTarget, token: string) => harness.assumeWithToken(target, token);
 
   const claimsFor = (t: AssumeTarget) =>
     buildTokenClaims({
-      issuer,
-      audience: env.config.OIDC_AUDIENCE,
+      issuer: harness.issuer,
+      audience: harness.env.config.OIDC_AUDIENCE,
       subject: subjectFor(t.tenantId, t.connectionId),
     });
 
   it('a key rotated out but still published verifies; a key we never published does not', async () => {
-    const { target } = await onboard();
-    const retiredKid = (await keys.activeKey()).kid;
-    await assert.doesNotReject(service.forAccount(target)()); // the sandbox has fetched our JWKS
-    await rotateSigningKeys(env.prisma, env.config);
-    const row = await env.prisma.signingKey.findUniqueOrThrow({ where: { kid: retiredKid } });
+    const { target } = await harness.onboard();
+    const retiredKid = (await harness.keys.activeKey()).kid;
+    await assert.doesNotReject(harness.service.forAccount(target)()); // the sandbox has fetched our JWKS
+    await rotateSigningKeys(harness.env.prisma, harness.env.config);
+    const row = await harness.env.prisma.signingKey.findUniqueOrThrow({ where: { kid: retiredKid } });
     assert.equal(row.status, 'retired');
     const retiredKey = {
       kid: row.kid,
-      privateKey: loadPrivateKey(row.privateKeyCipher, env.config.keyEncryptionKey, row.kid),
+      privateKey: loadPrivateKey(row.privateKeyCipher, harness.env.config.keyEncryptionKey, row.kid),
     };
     const old = await call(target, signJwt(claimsFor(target), retiredKey));
     assert.match(old.accessKeyId, /^ASIA/);
 
-    const unknown = await generateSigningKey(env.config.keyEncryptionKey);
+    const unknown = await generateSigningKey(harness.env.config.keyEncryptionKey);
     const forged = signJwt(claimsFor(target), {
       kid: unknown.kid,
-      privateKey: loadPrivateKey(unknown.privateKeyCipher, env.config.keyEncryptionKey, unknown.kid),
+      privateKey: loadPrivateKey(unknown.privateKeyCipher, harness.env.config.keyEncryptionKey, unknown.kid),
     });
     const err = await rejection(call(target, forged));
     assert.equal(err.awsCode, 'InvalidIdentityToken');
@@ -87,19 +54,22 @@ describe('signing key rotation seen by the sandbox STS', () => {
     // Same kid as a published key but a different key: the signature check must fail too.
     const wrongSig = signJwt(claimsFor(target), {
       kid: retiredKid,
-      privateKey: loadPrivateKey(unknown.privateKeyCipher, env.config.keyEncryptionKey, unknown.kid),
+      privateKey: loadPrivateKey(unknown.privateKeyCipher, harness.env.config.keyEncryptionKey, unknown.kid),
     });
     assert.equal((await rejection(call(target, wrongSig))).awsCode, 'InvalidIdentityToken');
   });
 
   it('after rotations the sandbox picks up the new key (refetch on an unknown kid)', async () => {
-    const { target } = await onboard();
-    await service.forAccount(target)();
-    const before = sandbox.calls.lastSeq;
+    const { target } = await harness.onboard();
+    await harness.service.forAccount(target)();
+    const before = harness.sandbox.calls.lastSeq;
     // Twice: the second rotation activates a key that did not exist when the sandbox last fetched.
-    await rotateSigningKeys(env.prisma, env.config);
-    const { activeKid } = await rotateSigningKeys(env.prisma, env.config);
-    const token = await tokens.mintToken({ tenantId: target.tenantId, connectionId: target.connectionId });
+    await rotateSigningKeys(harness.env.prisma, harness.env.config);
+    const { activeKid } = await rotateSigningKeys(harness.env.prisma, harness.env.config);
+    const token = await harness.tokens.mintToken({
+      tenantId: target.tenantId,
+      connectionId: target.connectionId,
+    });
     assert.ok(
       token.startsWith(
         Buffer.from(JSON.stringify({ alg: 'RS256', kid: activeKid, typ: 'JWT' })).toString('base64url'),
@@ -109,7 +79,7 @@ describe('signing key rotation seen by the sandbox STS', () => {
     const creds = await call(target, token);
     secrets.push(creds.secretAccessKey, creds.sessionToken!);
     assert.equal(
-      sandbox.calls.list({ since: before, operation: 'AssumeRoleWithWebIdentity' }).at(-1)?.outcome,
+      harness.sandbox.calls.list({ since: before, operation: 'AssumeRoleWithWebIdentity' }).at(-1)?.outcome,
       'ok',
     );
   });

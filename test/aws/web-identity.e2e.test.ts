@@ -1,69 +1,34 @@
 // End to end over real HTTP: the api serves the issuer documents, the sandbox STS fetches them and
 // verifies our tokens, the SDK talks to the sandbox.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { buildTokenClaims, SigningKeyService, signJwt, subjectFor } from '@tally/oidc';
-import {
-  CapturedLogs,
-  createConnection,
-  createTenant,
-  randomAccountId,
-  type TestEnvironment,
-} from '@tally/testing';
-import type { Sandbox } from '../../apps/aws-sandbox/src/sandbox';
-import {
-  assumeRoleWithWebIdentity,
-  createStsClient,
-  getCallerIdentity,
-  roleArnFor,
-  AwsCredentialsService,
-  type AssumeTarget,
-} from '@tally/aws';
-import {
-  rejection,
-  ROLE,
-  startStsHarness,
-  type OnboardOptions,
-  type StsHarness,
-} from '../support/sts.harness';
+import { describe, it } from 'node:test';
+import { buildTokenClaims, signJwt, subjectFor } from '@tally/oidc';
+import { CapturedLogs, createConnection, createTenant, randomAccountId } from '@tally/testing';
+import { getCallerIdentity, type AssumeTarget } from '@tally/aws';
+import { rejection, ROLE, stsHarnessFor } from '../support/sts.harness';
 
 describe('web identity against the sandbox STS', () => {
-  let env: TestEnvironment;
-  let sandbox: Sandbox;
-  let keys: SigningKeyService;
-  let service: AwsCredentialsService;
-  let issuer: string;
   const logs = new CapturedLogs();
   const secrets: string[] = []; // every token and credential seen: none may reach a log line
 
-  let harness: StsHarness;
-  const onboard = (opts?: OnboardOptions) => harness.onboard(opts);
-
-  before(async () => {
-    harness = await startStsHarness(logs);
-    ({ env, sandbox, keys, service, issuer } = harness);
-  });
-
-  after(async () => {
-    await harness?.close();
-  });
+  const harness = stsHarnessFor(logs);
 
   it('a correct token yields working session credentials, traceable to the run', async () => {
-    const { target } = await onboard();
+    const { target } = await harness.onboard();
     const runId = '0b7f5f3e-4a43-4f43-9d0e-6f7f4b1d2c3a';
-    const creds = await service.forAccount({ ...target, runId })();
+    const creds = await harness.service.forAccount({ ...target, runId })();
     secrets.push(creds.secretAccessKey, creds.sessionToken!, creds.accessKeyId);
     assert.match(creds.accessKeyId, /^ASIA[A-Z0-9]{16}$/);
     assert.ok(creds.expiration!.getTime() > Date.now() + 50 * 60_000, 'DurationSeconds 3600 was asked for');
-    const who = await getCallerIdentity(env.config, creds);
+    const who = await getCallerIdentity(harness.clients, creds);
     assert.equal(who.account, target.accountId);
     assert.equal(who.arn, `arn:aws:sts::${target.accountId}:assumed-role/${ROLE}/tally-run-${runId}`);
   });
 
   it('a token for another connection is refused by the trust policy (AccessDenied)', async () => {
-    const { target } = await onboard();
-    const stranger = await createConnection(env.prisma, target.tenantId);
-    const err = await rejection(service.forAccount({ ...target, connectionId: stranger.id })());
+    const { target } = await harness.onboard();
+    const stranger = await createConnection(harness.env.prisma, target.tenantId);
+    const err = await rejection(harness.service.forAccount({ ...target, connectionId: stranger.id })());
     assert.equal(err.awsCode, 'AccessDenied');
     assert.equal(err.reason, 'trust_policy_rejected');
     assert.equal(err.kind, 'customer');
@@ -71,18 +36,18 @@ describe('web identity against the sandbox STS', () => {
   });
 
   it('a provider that does not list our audience rejects the token (InvalidIdentityToken)', async () => {
-    const { target } = await onboard({ clientIds: ['some-other-client'] });
-    const err = await rejection(service.forAccount(target)());
+    const { target } = await harness.onboard({ clientIds: ['some-other-client'] });
+    const err = await rejection(harness.service.forAccount(target)());
     assert.equal(err.awsCode, 'InvalidIdentityToken');
     assert.equal(err.reason, 'audience_rejected');
-    assert.match(err.remediation!, new RegExp(env.config.OIDC_AUDIENCE.replace(/\./g, '\\.')));
+    assert.match(err.remediation!, new RegExp(harness.env.config.OIDC_AUDIENCE.replace(/\./g, '\\.')));
   });
 
   it('an account without a provider for our issuer answers InvalidIdentityToken naming the issuer', async () => {
-    const tenant = await createTenant(env.prisma);
-    const conn = await createConnection(env.prisma, tenant.id, { accountId: randomAccountId() });
+    const tenant = await createTenant(harness.env.prisma);
+    const conn = await createConnection(harness.env.prisma, tenant.id, { accountId: randomAccountId() });
     const err = await rejection(
-      service.forAccount({
+      harness.service.forAccount({
         tenantId: tenant.id,
         connectionId: conn.id,
         accountId: conn.accountId,
@@ -91,26 +56,26 @@ describe('web identity against the sandbox STS', () => {
     );
     assert.equal(err.awsCode, 'InvalidIdentityToken');
     assert.equal(err.reason, 'oidc_provider_missing');
-    assert.match(err.message, new RegExp(issuer.replace(/[.:/]/g, '\\$&')));
+    assert.match(err.message, new RegExp(harness.issuer.replace(/[.:/]/g, '\\$&')));
     assert.match(
       (err.cause as Error).message,
-      new RegExp(`No OpenIDConnect provider found in your account for ${issuer}`),
+      new RegExp(`No OpenIDConnect provider found in your account for ${harness.issuer}`),
     );
     assert.match(err.remediation!, /Deploy the Tally CloudFormation stack/);
   });
 
   it('an expired token answers ExpiredTokenException', async () => {
-    const { target } = await onboard();
+    const { target } = await harness.onboard();
     const claims = buildTokenClaims(
       {
-        issuer,
-        audience: env.config.OIDC_AUDIENCE,
+        issuer: harness.issuer,
+        audience: harness.env.config.OIDC_AUDIENCE,
         subject: subjectFor(target.tenantId, target.connectionId),
         ttlSeconds: 600,
       },
       Date.now() - 20 * 60_000,
     );
-    const token = signJwt(claims, await keys.activeKey());
+    const token = signJwt(claims, await harness.keys.activeKey());
     secrets.push(token);
     const err = await rejection(call(target, token));
     assert.equal(err.awsCode, 'ExpiredTokenException');
@@ -119,25 +84,20 @@ describe('web identity against the sandbox STS', () => {
   });
 
   /** AssumeRoleWithWebIdentity with a token the test signed itself. */
-  function call(target: AssumeTarget, token: string) {
-    const sts = createStsClient(env.config);
-    return assumeRoleWithWebIdentity(sts, {
-      roleArn: roleArnFor(target.accountId, target.roleName),
-      roleSessionName: 'tally-test',
-      webIdentityToken: token,
-      durationSeconds: 900,
-    }).finally(() => sts.destroy());
-  }
+  const call = (target: AssumeTarget, token: string) => harness.assumeWithToken(target, token);
 
   it('caches: many concurrent requests make one STS call, and refresh happens before expiry', async () => {
-    const { target } = await onboard();
-    sandbox.settings.update({ credentialLifetimeSeconds: 3 });
+    const { target } = await harness.onboard();
+    harness.sandbox.settings.update({ credentialLifetimeSeconds: 3 });
     try {
-      const since = sandbox.calls.lastSeq;
+      const since = harness.sandbox.calls.lastSeq;
       const stsCalls = () =>
-        sandbox.calls.list({ since, operation: 'AssumeRoleWithWebIdentity', accountId: target.accountId })
-          .length;
-      const provider = service.forAccount(target);
+        harness.sandbox.calls.list({
+          since,
+          operation: 'AssumeRoleWithWebIdentity',
+          accountId: target.accountId,
+        }).length;
+      const provider = harness.service.forAccount(target);
       const all = await Promise.all(Array.from({ length: 25 }, () => provider()));
       assert.equal(stsCalls(), 1);
       assert.ok(all.every((c) => c.accessKeyId === all[0].accessKeyId));
@@ -147,7 +107,7 @@ describe('web identity against the sandbox STS', () => {
       assert.ok(expiry - Date.now() <= 3_000, 'the sandbox capped the lifetime');
       // Outside the refresh margin (20% of ~3 s): still the cached session.
       await sleepUntil(expiry - 1_500);
-      assert.equal((await service.forAccount(target)()).accessKeyId, first.accessKeyId);
+      assert.equal((await harness.service.forAccount(target)()).accessKeyId, first.accessKeyId);
       assert.equal(stsCalls(), 1);
       // Inside the margin but before expiry: refreshed, once, even under concurrency.
       await sleepUntil(expiry - 300);
@@ -157,7 +117,7 @@ describe('web identity against the sandbox STS', () => {
       assert.ok(again.every((c) => c.accessKeyId === again[0].accessKeyId));
       assert.equal(stsCalls(), 2);
     } finally {
-      sandbox.settings.update({ credentialLifetimeSeconds: null });
+      harness.sandbox.settings.update({ credentialLifetimeSeconds: null });
     }
   });
 

@@ -13,12 +13,13 @@ import { createConnection, createTenant, createTestEnvironment, type TestEnviron
 import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
 import { HANDLER_PERMISSIONS as SANDBOX_HANDLER_PERMISSIONS } from '../../apps/aws-sandbox/src/cloud';
 import { parsePolicyDocument, policiesAllow } from '../../apps/aws-sandbox/src/iam/policy-document';
+import { SUPPORTED_RESOURCE_TYPES } from '@tally/aws';
 import {
   CLOUD_CONTROL_ACTIONS,
   ORGANIZATION_ACTIONS,
-  SUPPORTED_RESOURCE_TYPES,
   onboardingFor,
   renderTemplate,
+  type StackParameterValues,
 } from '@tally/onboarding';
 
 const MGMT = '100000000001';
@@ -139,6 +140,16 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
     return { status: res.status, body: await res.json() };
   }
 
+  /** Deploys the account template as a stack of the management account. */
+  function deployAccountStack(stackName: string, parameters: Partial<StackParameterValues>) {
+    return control('POST', '/_sandbox/stacks', {
+      accountId: MGMT,
+      stackName,
+      templateBody: renderTemplate('account'),
+      parameters,
+    });
+  }
+
   async function assume(roleArn: string, connectionId: string): Promise<Credentials> {
     const token = await tokens.mintToken({ tenantId, connectionId });
     const out = await sts.send(
@@ -168,12 +179,7 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
 
   it('account template: the connection assumes the role; other subjects are refused; Cloud Control works for every type', async () => {
     const onboarding = onboardingFor(accountConn, env.config);
-    const deployed = await control('POST', '/_sandbox/stacks', {
-      accountId: MGMT,
-      stackName: onboarding.stackName,
-      templateBody: renderTemplate('account'),
-      parameters: onboarding.parameters,
-    });
+    const deployed = await deployAccountStack(onboarding.stackName, onboarding.parameters);
     assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
     assert.equal(deployed.body.outputs.RoleArn, onboarding.roleArn);
     assert.equal(
@@ -216,12 +222,7 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
 
   it("the role's policy grants every action the collector uses and nothing that writes", async () => {
     const onboarding = onboardingFor(accountConn, env.config);
-    const deployed = await control('POST', '/_sandbox/stacks', {
-      accountId: MGMT,
-      stackName: 'perm-check',
-      templateBody: renderTemplate('account'),
-      parameters: onboarding.parameters,
-    });
+    const deployed = await deployAccountStack('perm-check', onboarding.parameters);
     assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
     const role = sandbox.iam.getRole(MGMT, onboarding.parameters.RoleName)!;
     const policies = role.policies.map((p) => parsePolicyDocument(p.policyDocument, p.policyName));
@@ -247,35 +248,23 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
 
   it('reusing an existing provider (CreateOidcProvider=false) works; a second provider for the URL is refused with a clear 400', async () => {
     const onboarding = onboardingFor(accountConn, env.config);
-    const first = await control('POST', '/_sandbox/stacks', {
-      accountId: MGMT,
-      stackName: 'first',
-      templateBody: renderTemplate('account'),
-      parameters: onboarding.parameters,
-    });
+    const first = await deployAccountStack('first', onboarding.parameters);
     assert.equal(first.status, 200);
-    const dup = await control('POST', '/_sandbox/stacks', {
-      accountId: MGMT,
-      stackName: 'second',
-      templateBody: renderTemplate('account'),
-      parameters: { ...onboarding.parameters, RoleName: 'TallyOther' },
-    });
+    const dup = await deployAccountStack('second', { ...onboarding.parameters, RoleName: 'TallyOther' });
     assert.equal(dup.status, 400);
     assert.match(JSON.stringify(dup.body), /already exists/);
-    const reuse = await control('POST', '/_sandbox/stacks', {
-      accountId: MGMT,
-      stackName: 'second',
-      templateBody: renderTemplate('account'),
-      parameters: { ...onboarding.parameters, RoleName: 'TallyOther', CreateOidcProvider: 'false' },
+    const reuse = await deployAccountStack('second', {
+      ...onboarding.parameters,
+      RoleName: 'TallyOther',
+      CreateOidcProvider: 'false',
     });
     assert.equal(reuse.status, 200, JSON.stringify(reuse.body));
     assert.equal(reuse.body.outputs.OidcProviderArn, first.body.outputs.OidcProviderArn);
     await assume(reuse.body.outputs.RoleArn, accountConn.id);
-    const badSubject = await control('POST', '/_sandbox/stacks', {
-      accountId: MGMT,
-      stackName: 'third',
-      templateBody: renderTemplate('account'),
-      parameters: { ...onboarding.parameters, Subject: 'tenant:*:connection:*', CreateOidcProvider: 'false' },
+    const badSubject = await deployAccountStack('third', {
+      ...onboarding.parameters,
+      Subject: 'tenant:*:connection:*',
+      CreateOidcProvider: 'false',
     });
     assert.equal(badSubject.status, 400);
     assert.match(JSON.stringify(badSubject.body), /Subject/);

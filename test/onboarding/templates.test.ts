@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@tally/common';
+import { getResourceType, SUPPORTED_RESOURCE_TYPES } from '@tally/aws';
 import {
   parseTemplate,
   CLOUD_CONTROL_ACTIONS,
-  HANDLER_PERMISSIONS,
   ORGANIZATION_ACTIONS,
-  SUPPORTED_RESOURCE_TYPES,
   grantedActions,
   PATTERNS,
   TEMPLATE_FILES,
@@ -73,7 +72,8 @@ describe('onboarding templates', () => {
     assert.deepEqual([...actions].sort(), grantedActions('account').sort());
     for (const a of CLOUD_CONTROL_ACTIONS) assert.ok(actions.includes(a), a);
     for (const type of SUPPORTED_RESOURCE_TYPES) {
-      for (const a of [...HANDLER_PERMISSIONS[type].list, ...HANDLER_PERMISSIONS[type].read]) {
+      const { list, read } = getResourceType(type).permissions;
+      for (const a of [...list, ...read]) {
         assert.ok(
           actions.some((x) => x.toLowerCase() === a.toLowerCase()),
           `${type} needs ${a}`,
@@ -92,10 +92,7 @@ describe('onboarding templates', () => {
     const sandboxTypes = Object.keys(SANDBOX_HANDLER_PERMISSIONS);
     assert.deepEqual([...sandboxTypes].sort(), [...SUPPORTED_RESOURCE_TYPES].sort());
     for (const type of sandboxTypes) {
-      assert.ok(
-        (SUPPORTED_RESOURCE_TYPES as readonly string[]).includes(type),
-        `sandbox type ${type} is not supported here`,
-      );
+      assert.ok(SUPPORTED_RESOURCE_TYPES.includes(type), `sandbox type ${type} is not supported here`);
       const { list, read } = (
         SANDBOX_HANDLER_PERMISSIONS as Record<string, { list: readonly string[]; read: readonly string[] }>
       )[type];

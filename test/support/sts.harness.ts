@@ -1,6 +1,7 @@
 // Test support shared by the STS end-to-end tests: the api serves the issuer documents on an
 // ephemeral port, the sandbox STS fetches them, and `onboard` deploys a connection's "stack".
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SigningKeyService, subjectFor, TokenService } from '@tally/oidc';
@@ -14,7 +15,16 @@ import {
 } from '@tally/testing';
 import { createApiApp } from '../../apps/api/src/app';
 import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
-import { AwsCallError, AwsCredentialsService, type AssumeTarget } from '@tally/aws';
+import { Metrics } from '@tally/metrics';
+import {
+  assumeRoleWithWebIdentity,
+  AwsCallError,
+  AwsClients,
+  AwsCredentialsService,
+  roleArnFor,
+  type AssumeTarget,
+  type SessionCredentials,
+} from '@tally/aws';
 
 export const ROLE = 'TallyReadOnly';
 
@@ -30,6 +40,8 @@ export interface StsHarness {
   api: NestExpressApplication;
   keys: SigningKeyService;
   tokens: TokenService;
+  metrics: Metrics;
+  clients: AwsClients;
   service: AwsCredentialsService;
   issuer: string;
   /** The issuer without scheme: the prefix of the trust policy's condition keys. */
@@ -38,6 +50,8 @@ export interface StsHarness {
   onboard(
     opts?: OnboardOptions,
   ): Promise<{ tenant: { id: string }; conn: { id: string; accountId: string }; target: AssumeTarget }>;
+  /** AssumeRoleWithWebIdentity of `target`'s role with a token the test made itself. */
+  assumeWithToken(target: AssumeTarget, token: string): Promise<SessionCredentials>;
   close(): Promise<void>;
 }
 
@@ -53,7 +67,9 @@ export async function startStsHarness(logs: CapturedLogs): Promise<StsHarness> {
   env.config.OIDC_ISSUER_URL = issuer;
   const keys = new SigningKeyService(env.prisma, env.config);
   const tokens = new TokenService(env.prisma, env.config, keys);
-  const service = new AwsCredentialsService(env.config, tokens);
+  const metrics = new Metrics({ defaultMetrics: false });
+  const clients = new AwsClients(env.config, metrics);
+  const service = new AwsCredentialsService(env.config, tokens, clients, metrics);
 
   async function onboard(opts: OnboardOptions = {}) {
     const tenant = await createTenant(env.prisma);
@@ -82,16 +98,29 @@ export async function startStsHarness(logs: CapturedLogs): Promise<StsHarness> {
     return { tenant, conn, target };
   }
 
+  function assumeWithToken(target: AssumeTarget, token: string) {
+    const sts = clients.sts();
+    return assumeRoleWithWebIdentity(sts, {
+      roleArn: roleArnFor(target.accountId, target.roleName, env.config.AWS_REGION),
+      roleSessionName: 'tally-test',
+      webIdentityToken: token,
+      durationSeconds: 900,
+    }).finally(() => sts.destroy());
+  }
+
   return {
     env,
     sandbox,
     api,
     keys,
     tokens,
+    metrics,
+    clients,
     service,
     issuer,
     host,
     onboard,
+    assumeWithToken,
     async close() {
       service.onModuleDestroy();
       await api.close();
@@ -99,6 +128,18 @@ export async function startStsHarness(logs: CapturedLogs): Promise<StsHarness> {
       await env.close();
     },
   };
+}
+
+/** The harness of a suite: started before its tests, closed after them (read it inside tests). */
+export function stsHarnessFor(logs: CapturedLogs): StsHarness {
+  const harness = {} as StsHarness;
+  before(async () => {
+    Object.assign(harness, await startStsHarness(logs));
+  });
+  after(async () => {
+    await harness.close?.();
+  });
+  return harness;
 }
 
 /** Awaits a promise that must reject with a classified AWS error, and returns that error. */

@@ -3,7 +3,7 @@ import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/comm
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@tally/config';
-import { metrics } from '@tally/metrics';
+import { Metrics } from '@tally/metrics';
 import { startWorkerHttp } from './worker-http';
 import { closeQueueWorkers, findQueueWorkers, stopScheduler } from './worker-shutdown';
 import { WorkerModule, type WorkerOptions } from './worker.module';
@@ -45,7 +45,7 @@ export async function startWorker(
     '/healthz': health,
     '/readyz': health,
     '/metrics': async () => {
-      const { contentType, body } = await metrics.scrape();
+      const { contentType, body } = await app.get(Metrics).scrape();
       return { status: 200, type: contentType, body };
     },
   });

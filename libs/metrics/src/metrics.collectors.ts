@@ -1,7 +1,7 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PrismaService } from '@tally/db';
 import { JobQueueService, QUEUES } from '@tally/jobs';
-import { metrics, type QueueCounts, type SchedulerLag } from './metrics';
+import { Metrics, type QueueCounts, type SchedulerLag } from './metrics';
 
 const JOB_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'failed'] as const;
 
@@ -14,14 +14,15 @@ export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly prisma: PrismaService,
     private readonly jobs: JobQueueService,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
-    metrics.setSources({ queues: this.readQueues, schedulerLag: this.readLag });
+    this.metrics.setSources({ queues: this.readQueues, schedulerLag: this.readLag });
   }
 
   onModuleDestroy(): void {
-    metrics.removeSources({ queues: this.readQueues, schedulerLag: this.readLag });
+    this.metrics.removeSources({ queues: this.readQueues, schedulerLag: this.readLag });
   }
 
   async queueCounts(): Promise<QueueCounts> {

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { CloudControlClient, ListResourcesCommand } from '@aws-sdk/client-cloudcontrol';
-import { classifyAwsError, instrumentAwsClient, Metrics, sampleValue } from './index';
+import { describe, it } from 'node:test';
+import { Metrics, sampleValue } from './index';
 
 describe('Metrics', () => {
   it('counts runs, tasks, resources, STS and cache lookups with their labels', async () => {
@@ -64,71 +61,5 @@ describe('Metrics', () => {
       !(await m.scrape()).body.includes('tally_queue_jobs{'),
       'no stale queue series after the reader is gone',
     );
-  });
-
-  it('classifies SDK errors', () => {
-    assert.equal(classifyAwsError({ name: 'ThrottlingException', $fault: 'client' }), 'throttled');
-    assert.equal(classifyAwsError({ name: 'X', $metadata: { httpStatusCode: 429 } }), 'throttled');
-    assert.equal(classifyAwsError({ name: 'AccessDeniedException', $fault: 'client' }), 'denied');
-    assert.equal(classifyAwsError({ name: 'InternalFailure', $fault: 'server' }), 'server_error');
-    assert.equal(classifyAwsError({ name: 'ValidationException', $fault: 'client' }), 'client_error');
-    assert.equal(
-      classifyAwsError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })),
-      'network_error',
-    );
-  });
-});
-
-describe('instrumentAwsClient', () => {
-  let server: Server;
-  let endpoint: string;
-  let throttleFirst = 0;
-
-  before(async () => {
-    // A JSON 1.0 stand-in for Cloud Control: throttles the first N requests, then answers.
-    server = createServer((req, res) => {
-      req.resume().on('end', () => {
-        if (throttleFirst > 0) {
-          throttleFirst--;
-          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
-          res.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ TypeName: 'AWS::S3::Bucket', ResourceDescriptions: [] }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  after(() => new Promise<void>((r) => server.close(() => r())));
-
-  it('counts calls by service, operation and outcome, each throttled attempt, and latency', async () => {
-    const m = new Metrics({ defaultMetrics: false });
-    const client = instrumentAwsClient(
-      new CloudControlClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
-        maxAttempts: 2,
-        retryStrategy: undefined,
-      }),
-      m,
-    );
-    instrumentAwsClient(client, m); // idempotent: still one count per call
-    throttleFirst = 1; // first attempt throttled, retry succeeds
-    await client.send(new ListResourcesCommand({ TypeName: 'AWS::S3::Bucket' }));
-    throttleFirst = 5; // both attempts throttled: the call fails
-    await assert.rejects(client.send(new ListResourcesCommand({ TypeName: 'AWS::S3::Bucket' })), {
-      name: 'ThrottlingException',
-    });
-    client.destroy();
-    const body = (await m.scrape()).body;
-    const call = { service: 'cloudcontrol', operation: 'ListResources' };
-    assert.equal(sampleValue(body, 'tally_aws_calls_total', { ...call, outcome: 'ok' }), 1);
-    assert.equal(sampleValue(body, 'tally_aws_calls_total', { ...call, outcome: 'throttled' }), 1);
-    assert.equal(sampleValue(body, 'tally_aws_throttles_total', { service: 'cloudcontrol' }), 3);
-    assert.equal(sampleValue(body, 'tally_aws_call_duration_seconds_count', call), 2);
-    assert.ok(sampleValue(body, 'tally_aws_call_duration_seconds_sum', call) > 0);
   });
 });

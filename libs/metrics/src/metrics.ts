@@ -33,7 +33,8 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 const RUN_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600];
 
 /**
- * The process's Prometheus metrics. Labels stay low-cardinality on purpose: no tenant, account,
+ * An application's Prometheus metrics (MetricsModule provides one per application; whatever records
+ * into it gets it injected). Labels stay low-cardinality on purpose: no tenant, account,
  * connection or run ids (those live in the database and the logs), only bounded enums and names.
  */
 export class Metrics {
@@ -206,7 +207,7 @@ export class Metrics {
     }
   }
 
-  /** One logical AWS call (the SDK middleware calls this; see awsMetricsPlugin). */
+  /** One logical AWS call (the SDK middleware of @tally/aws calls this). */
   awsCall(service: string, operation: string, outcome: AwsCallOutcome, seconds: number): void {
     this.awsCalls.inc({ service, operation, outcome });
     this.awsCallDuration.observe({ service, operation }, seconds);
@@ -237,6 +238,3 @@ export class Metrics {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }
-
-/** The process-wide metrics: instrument with `metrics.taskFinished('succeeded')` etc. from anywhere. */
-export const metrics = new Metrics();

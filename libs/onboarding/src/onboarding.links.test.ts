@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { roleArnFor } from '@tally/aws';
 import { subjectFor } from '@tally/oidc';
 import { PATTERNS, issuerHostOf } from './onboarding.parameters';
 import { onboardingFor, stackNameFor } from './onboarding.links';
@@ -36,6 +37,17 @@ describe('onboardingFor', () => {
       onboardingFor({ ...connection, roleName: 'Custom' }, config).roleArn,
       'arn:aws:iam::123456789012:role/Custom',
     );
+  });
+
+  it('shows the ARN Tally assumes (the same function), in the partition of the home region', () => {
+    for (const [region, partition] of [
+      ['cn-north-1', 'aws-cn'],
+      ['us-gov-west-1', 'aws-us-gov'],
+    ]) {
+      const o = onboardingFor(connection, { ...config, AWS_REGION: region });
+      assert.equal(o.roleArn, `arn:${partition}:iam::123456789012:role/TallyReadOnly`);
+      assert.equal(o.roleArn, roleArnFor(connection.accountId, 'TallyReadOnly', region));
+    }
   });
 
   it('without CFN_TEMPLATE_BASE_URL: no links, a ready-to-paste aws cloudformation deploy command', () => {

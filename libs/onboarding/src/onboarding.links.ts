@@ -1,6 +1,7 @@
 // What a customer needs to deploy the stack for one connection: the role ARN Tally will assume, the
 // stack parameters, and either a console quick-create link (templates published at
 // CFN_TEMPLATE_BASE_URL; the console only fetches from S3) or a ready-to-paste CLI command.
+import { roleArnFor } from '@tally/aws';
 import { subjectFor } from '@tally/oidc';
 import { DEFAULT_ROLE_NAME, issuerHostOf, type StackParameterValues } from './onboarding.parameters';
 import { TEMPLATE_FILES, type OnboardingMode } from './onboarding.templates';
@@ -58,7 +59,7 @@ export function onboardingFor(connection: OnboardingConnection, config: Onboardi
   const templateUrl = base ? `${base}/${templateFile}` : undefined;
   return {
     mode: connection.mode,
-    roleArn: `arn:${partitionOf(region)}:iam::${connection.accountId}:role/${roleName}`,
+    roleArn: roleArnFor(connection.accountId, roleName, region),
     stackName,
     parameters,
     templateFile,
@@ -117,10 +118,4 @@ function cliCommand(
 
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }

@@ -1,94 +1,7 @@
-// The IAM actions Tally's role is granted: the single source of truth for the templates, the docs
-// and the tests. Per type, the list/read handler permissions come from the official CloudFormation
-// resource schemas (`handlers.list.permissions` / `handlers.read.permissions`): Cloud Control calls
-// those handlers with the caller's credentials, so the role needs exactly these, and nothing that writes.
-
-/** The resource types Tally inventories (the registry in libs/aws has one entry per type). */
-export const SUPPORTED_RESOURCE_TYPES = [
-  'AWS::S3::Bucket',
-  'AWS::ECS::Cluster',
-  'AWS::EC2::Instance',
-  'AWS::Lambda::Function',
-  'AWS::RDS::DBInstance',
-] as const;
-
-export type SupportedResourceType = (typeof SUPPORTED_RESOURCE_TYPES)[number];
-
-export interface HandlerPermissions {
-  /** What Cloud Control's ListResources needs for this type. */
-  list: string[];
-  /** What Cloud Control's GetResource needs for this type. */
-  read: string[];
-}
-
-/** Per type: the schema's list and read handler permissions (service prefixes lower-cased). */
-export const HANDLER_PERMISSIONS: Record<SupportedResourceType, HandlerPermissions> = {
-  'AWS::S3::Bucket': {
-    list: ['s3:ListAllMyBuckets'],
-    read: [
-      's3:GetAccelerateConfiguration',
-      's3:GetLifecycleConfiguration',
-      's3:GetBucketPublicAccessBlock',
-      's3:GetAnalyticsConfiguration',
-      's3:GetBucketCORS',
-      's3:GetEncryptionConfiguration',
-      's3:GetInventoryConfiguration',
-      's3:GetBucketLogging',
-      's3:GetMetricsConfiguration',
-      's3:GetBucketNotification',
-      's3:GetBucketVersioning',
-      's3:GetReplicationConfiguration',
-      's3:GetBucketWebsite',
-      's3:GetBucketObjectLockConfiguration',
-      's3:GetBucketTagging',
-      's3:GetBucketOwnershipControls',
-      's3:GetIntelligentTieringConfiguration',
-      's3:GetBucketMetadataTableConfiguration',
-      's3:ListBucket',
-    ],
-  },
-  'AWS::ECS::Cluster': {
-    list: ['ecs:DescribeClusters', 'ecs:ListClusters'],
-    read: ['ecs:DescribeClusters', 'kms:DescribeKey'],
-  },
-  'AWS::EC2::Instance': {
-    list: ['ec2:DescribeInstances'],
-    read: [
-      'ec2:DescribeElasticGpus',
-      'ec2:DescribeNetworkInterfaces',
-      'ec2:DescribeVolumes',
-      'ec2:DescribeInstances',
-      'ec2:DescribeInstanceAttribute',
-      'ec2:DescribeInstanceCreditSpecifications',
-      'ec2:DescribeLaunchTemplates',
-      'elastic-inference:DescribeAccelerators',
-      'ssm:DescribeAssociation',
-      'ssm:ListAssociations',
-    ],
-  },
-  'AWS::Lambda::Function': {
-    list: ['lambda:ListFunctions'],
-    read: [
-      'lambda:GetFunction',
-      'lambda:GetFunctionCodeSigningConfig',
-      'lambda:GetFunctionRecursionConfig',
-      'lambda:GetRuntimeManagementConfig',
-    ],
-  },
-  'AWS::RDS::DBInstance': {
-    list: ['rds:DescribeDBInstances'],
-    read: [
-      'ec2:DescribeAccountAttributes',
-      'ec2:DescribeAvailabilityZones',
-      'ec2:DescribeInternetGateways',
-      'ec2:DescribeSecurityGroups',
-      'ec2:DescribeSubnets',
-      'ec2:DescribeVpcAttribute',
-      'ec2:DescribeVpcs',
-      'rds:DescribeDBInstances',
-    ],
-  },
-};
+// The IAM actions Tally's role is granted, as the templates write them. The per-type handler
+// permissions are the registry's (@tally/aws: each resource type carries what its list and read
+// handlers need); this adds the calls Tally makes itself. Nothing here writes.
+import { getResourceType, SUPPORTED_RESOURCE_TYPES } from '@tally/aws';
 
 /** The Cloud Control API calls the collector makes itself. */
 export const CLOUD_CONTROL_ACTIONS = ['cloudformation:ListResources', 'cloudformation:GetResource'] as const;
@@ -100,8 +13,11 @@ export const ORGANIZATION_ACTIONS = [
 ] as const;
 
 /** Every handler permission of the supported types, unique and sorted (the template's policy). */
-export function handlerActions(types: readonly SupportedResourceType[] = SUPPORTED_RESOURCE_TYPES): string[] {
-  const all = types.flatMap((t) => [...HANDLER_PERMISSIONS[t].list, ...HANDLER_PERMISSIONS[t].read]);
+export function handlerActions(types: readonly string[] = SUPPORTED_RESOURCE_TYPES): string[] {
+  const all = types.flatMap((t) => {
+    const { list, read } = getResourceType(t).permissions;
+    return [...list, ...read];
+  });
   return uniqueSorted(all);
 }
 
@@ -110,17 +26,6 @@ export function grantedActions(mode: 'account' | 'organization'): string[] {
   const org = mode === 'organization' ? [...ORGANIZATION_ACTIONS] : [];
   return uniqueSorted([...CLOUD_CONTROL_ACTIONS, ...handlerActions(), ...org]);
 }
-
-/** Why the role holds each group of actions (for the docs and the API's onboarding block). */
-export const PERMISSION_PURPOSES: Record<string, string> = {
-  'cloudformation:ListResources':
-    'Cloud Control ListResources: pages through the resources of one type in one region.',
-  'cloudformation:GetResource':
-    "Cloud Control GetResource: reads one resource's full model when the list is partial.",
-  'organizations:ListAccounts': 'Organization mode: discovers the member accounts to inventory.',
-  'organizations:DescribeOrganization':
-    'Organization mode: checks the organization exists and finds its management account.',
-};
 
 // IAM action names are case-insensitive; de-duplicate on the lower-cased name, keep the first spelling.
 function uniqueSorted(actions: string[]): string[] {

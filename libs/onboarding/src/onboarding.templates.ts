@@ -170,7 +170,7 @@ const OUTPUTS = {
 };
 
 /** The single-account template (also every member account's template in organization mode). */
-export function accountTemplate(): Record<string, unknown> {
+function accountTemplate(): Record<string, unknown> {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'Tally: read-only inventory role assumed with OIDC web identity (single account)',
@@ -183,7 +183,7 @@ export function accountTemplate(): Record<string, unknown> {
 }
 
 /** The organization template: the management account's provider + role and a StackSet for the members. */
-export function organizationTemplate(): Record<string, unknown> {
+function organizationTemplate(): Record<string, unknown> {
   const memberParameters: { ParameterKey: string; ParameterValue: unknown }[] = [
     PARAMETERS.issuerHost,
     PARAMETERS.audience,

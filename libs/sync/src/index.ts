@@ -5,41 +5,20 @@ export {
   type IngestCounts,
   type SweepScope,
 } from './ingest/resource-ingest.repository';
-export { propertiesHash, canonicalJson } from './ingest/properties-hash';
+export { propertiesHash } from './ingest/properties-hash';
 export { SyncRunsService, syncRefusal } from './runs/sync-runs.service';
 export { RunCompletion } from './runs/run-completion';
-export {
-  runJobId,
-  taskJobId,
-  finishJobId,
-  runJobOptions,
-  taskJobOptions,
-  finishJobOptions,
-} from './runs/sync-jobs';
-export {
-  SyncPlannerService,
-  planTasks,
-  listingRegion,
-  type PlanOutcome,
-  type PlannedTask,
-} from './plan/sync-planner.service';
-export { AccountRepository, type AccountSighting } from './plan/account.repository';
+export { SyncPlannerService, type PlanOutcome } from './plan/sync-planner.service';
 export {
   SyncTaskService,
-  toTaskError,
   type TaskExecution,
   type TaskJob,
   type Attempt,
   type ExecuteHooks,
   type Slot,
 } from './task/sync-task.service';
-export {
-  SyncTaskRepository,
-  type TaskEndStatus,
-  type TaskError,
-  type RunProgress,
-} from './task/sync-task.repository';
-export { SyncFinisherService, runOutcome, type RunOutcome } from './finish/sync-finisher.service';
+export type { TaskEndStatus, TaskError, RunProgress } from './task/sync-task.repository';
+export { SyncFinisherService, type RunOutcome } from './finish/sync-finisher.service';
 export { SchedulerRepository, type ClaimedRun } from './schedule/scheduler.repository';
 export { SyncSchedulerService, type TickResult } from './schedule/sync-scheduler.service';
 export { AccountRegionLimiter, type LimiterLease } from './concurrency/account-region-limiter';

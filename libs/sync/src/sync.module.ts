@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AwsCredentialsModule, CloudControlCollector } from '@tally/aws';
+import { AwsClients, AwsCredentialsModule, CloudControlCollector } from '@tally/aws';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { AccountRegionLimiter } from './concurrency/account-region-limiter';
 import { SyncFinisherService } from './finish/sync-finisher.service';
@@ -32,8 +32,8 @@ export class SyncRunsModule {}
     SyncSchedulerService,
     {
       provide: CloudControlCollector,
-      useFactory: (c: AppConfig) => new CloudControlCollector(c),
-      inject: [APP_CONFIG],
+      useFactory: (clients: AwsClients) => new CloudControlCollector(clients),
+      inject: [AwsClients],
     },
     {
       provide: AccountRegionLimiter,

@@ -1,15 +1,12 @@
 import { CloudControlClient, GetResourceCommand, ListResourcesCommand } from '@aws-sdk/client-cloudcontrol';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { AppConfig } from '@tally/config';
-import { instrumentAwsClient } from '@tally/metrics';
-import { awsClientDefaults } from '../credentials/aws-client-defaults';
+import { countedIn, type CallCount } from '../clients/aws-call.middleware';
+import type { AwsClients } from '../clients/aws-clients';
 import { normalizeResource } from '../registry/registry';
 import type { NormalizedResource, ResourceModel, ResourceTypeDefinition } from '../registry/resource-type';
-import { AwsCallError } from '../sts/aws-error.classifier';
+import { AwsCallError, classifyAwsError, isWrongRegion } from '../sts/aws-error.classifier';
 import { CallPacer } from './call-pacer';
-import { attemptsSpent, DEFAULT_RETRY, sendCounted, type RetryPolicy } from './call-retry';
 import { mapConcurrent } from './map-concurrent';
-import { PacedRetryStrategy } from './paced-retry.strategy';
 
 /** One listing: a type in an account, from one region (account-scoped types: from any one region). */
 export interface CollectTarget {
@@ -21,14 +18,8 @@ export interface CollectTarget {
   credentialsKey: string;
   /** Account scope: regions to try GetResource in when a list model does not tell the resource's region. */
   probeRegions?: string[];
-  /** Counts every AWS call (HTTP attempt) of the listing, failed ones included. */
-  stats?: { apiCalls: number };
-}
-
-/** A page of resources ready to ingest, with the AWS calls (HTTP attempts) it took. */
-export interface CollectedPage {
-  resources: NormalizedResource[];
-  apiCalls: number;
+  /** Where the SDK middleware counts every AWS call (HTTP attempt) of the listing, failed ones included. */
+  calls?: CallCount;
 }
 
 /** GetResource calls one listing keeps in flight by default (the pacers, not this, set the rate). */
@@ -37,7 +28,6 @@ export const GET_CONCURRENCY = 16;
 export interface CollectorOptions {
   /** GetResource calls in flight at once per listing. */
   getConcurrency?: number;
-  retry?: RetryPolicy;
   /** SDK clients kept for reuse; the oldest go first. */
   maxClients?: number;
 }
@@ -55,21 +45,20 @@ interface Described {
 /**
  * Pages through Cloud Control ListResources (until NextToken is absent: MaxResults is ignored and
  * pages, even empty ones, can carry a token), completes partial models with GetResource, and yields
- * one normalized page at a time: never a whole account in memory. Errors are AwsCallError.
+ * one normalized page at a time: never a whole account in memory. Errors are AwsCallError. A call
+ * is retried by the SDK only (PacedRetryStrategy: throttles, and failures Tally deems transient).
  */
 export class CloudControlCollector {
   /** One client per (account, region) with its pacer, which every task calling there shares. */
-  private readonly clients = new Map<string, PacedClient>();
+  private readonly paced = new Map<string, PacedClient>();
   private readonly getConcurrency: number;
-  private readonly retry: RetryPolicy;
   private readonly maxClients: number;
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly clients: AwsClients,
     options: CollectorOptions = {},
   ) {
     this.getConcurrency = options.getConcurrency ?? GET_CONCURRENCY;
-    this.retry = options.retry ?? DEFAULT_RETRY;
     this.maxClients = options.maxClients ?? 500;
   }
 
@@ -80,9 +69,9 @@ export class CloudControlCollector {
    * every region's rate busy instead of walking the regions one page at a time. Memory stays bounded
    * by those items; full-model listings hold one page.
    */
-  async *collect(target: CollectTarget): AsyncGenerator<CollectedPage> {
+  async *collect(target: CollectTarget): AsyncGenerator<NormalizedResource[]> {
     const ahead = target.def.partialList ? DESCRIBE_AHEAD : 1;
-    const pending: { page: Promise<Settled<CollectedPage>>; items: number }[] = [];
+    const pending: { page: Promise<Settled<NormalizedResource[]>>; items: number }[] = [];
     let pendingItems = 0;
     const next = async () => {
       const { page, items } = pending.shift()!;
@@ -90,8 +79,8 @@ export class CloudControlCollector {
       return unwrap(await page);
     };
     const lister = {};
+    const { def, calls } = target;
     let token: string | undefined;
-    let carried = 0;
     // Lists one page and starts describing it; the raw response stays local to this function (it
     // is not kept while the page waits to be written).
     const listNext = async () => {
@@ -99,20 +88,13 @@ export class CloudControlCollector {
         target,
         target.region,
         'ListResources',
-        (c) => c.send(new ListResourcesCommand({ TypeName: target.def.type, NextToken: token })),
-        { caller: lister },
+        (c) => c.send(countedIn(new ListResourcesCommand({ TypeName: def.type, NextToken: token }), calls)),
+        lister,
       );
-      token = listed.value.NextToken || undefined;
-      const items = listed.value.ResourceDescriptions ?? [];
-      carried += listed.attempts;
+      token = listed.NextToken || undefined;
+      const items = listed.ResourceDescriptions ?? [];
       if (!items.length) return null;
-      const listCalls = carried;
-      carried = 0;
-      const page = this.complete(target, items).then((p) => ({
-        resources: p.resources,
-        apiCalls: listCalls + p.apiCalls,
-      }));
-      return { page: settle(page), items: items.length };
+      return { page: settle(this.complete(target, items)), items: items.length };
     };
     try {
       do {
@@ -123,7 +105,6 @@ export class CloudControlCollector {
         while (pending.length && pendingItems >= ahead) yield await next();
       } while (token);
       while (pending.length) yield await next();
-      if (carried) yield { resources: [], apiCalls: carried };
     } finally {
       // Stopped early (an error, or the consumer gave up): pages still being described finish on
       // their own; their outcome is dropped, never left as an unhandled rejection.
@@ -138,60 +119,41 @@ export class CloudControlCollector {
 
   /** Closes every SDK client. */
   destroy(): void {
-    for (const c of this.clients.values()) c.client.destroy();
-    this.clients.clear();
+    for (const c of this.paced.values()) c.client.destroy();
+    this.paced.clear();
   }
 
-  private async complete(target: CollectTarget, items: Described[]): Promise<CollectedPage> {
-    let apiCalls = 0;
-    const described = await mapConcurrent(items, this.getConcurrency, async (item) => {
-      const out = await this.describe(target, item);
-      apiCalls += out.apiCalls;
-      return out.resource;
-    });
-    return { resources: described.filter((r): r is NormalizedResource => r !== null), apiCalls };
+  private async complete(target: CollectTarget, items: Described[]): Promise<NormalizedResource[]> {
+    const described = await mapConcurrent(items, this.getConcurrency, (item) => this.describe(target, item));
+    return described.filter((r): r is NormalizedResource => r !== null);
   }
 
   /** One listed item as a full, normalized resource (null when it vanished since the listing). */
-  private async describe(
-    target: CollectTarget,
-    item: Described,
-  ): Promise<{ resource: NormalizedResource | null; apiCalls: number }> {
+  private async describe(target: CollectTarget, item: Described): Promise<NormalizedResource | null> {
     const { def, accountId } = target;
     const identifier = item.Identifier ?? '';
     const listed = parseModel(item.Properties);
     const known = def.listScope === 'account' ? def.regionOf?.(listed) : target.region;
     if (known && !def.partialList) {
-      return {
-        resource: normalizeResource(def, { identifier, properties: listed, accountId, region: known }),
-        apiCalls: 0,
-      };
+      return normalizeResource(def, { identifier, properties: listed, accountId, region: known });
     }
     const probing = !known;
     const regions = known ? [known] : this.probeOrder(target);
-    let apiCalls = 0;
     for (const region of regions) {
       try {
-        const got = await this.call(
-          target,
-          region,
-          'GetResource',
-          (c) => c.send(new GetResourceCommand({ TypeName: def.type, Identifier: identifier })),
-          { retry: probing ? NO_RETRY : undefined },
+        const got = await this.call(target, region, 'GetResource', (c) =>
+          c.send(
+            countedIn(new GetResourceCommand({ TypeName: def.type, Identifier: identifier }), target.calls),
+          ),
         );
-        apiCalls += got.attempts;
-        const model = parseModel(got.value.ResourceDescription?.Properties);
-        return {
-          resource: normalizeResource(def, { identifier, properties: model, accountId, region }),
-          apiCalls,
-        };
+        const model = parseModel(got.ResourceDescription?.Properties);
+        return normalizeResource(def, { identifier, properties: model, accountId, region });
       } catch (err) {
-        apiCalls += attemptsSpent(err);
         if (!(err instanceof AwsCallError)) throw err;
         if (err.reason !== 'not_found' && !(probing && isWrongRegion(err))) throw err;
       }
     }
-    return { resource: null, apiCalls };
+    return null;
   }
 
   private probeOrder(target: CollectTarget): string[] {
@@ -202,63 +164,42 @@ export class CloudControlCollector {
    * One call, paced as `caller`'s (by default the listing's GetResource calls; ListResources is a
    * caller of its own, so the next page is not queued behind the current page's calls).
    */
-  private call<T>(
+  private async call<T>(
     target: CollectTarget,
     region: string,
     operation: string,
-    send: (c: CloudControlClient) => Promise<T>,
-    options: { retry?: RetryPolicy; caller?: object } = {},
-  ) {
+    send: (client: CloudControlClient) => Promise<T>,
+    caller: object = target,
+  ): Promise<T> {
     const { client, pacer } = this.client(target, region);
-    const stats = target.stats;
-    const retry = options.retry ?? this.retry;
-    const caller = options.caller ?? target;
     // The first attempt waits for its caller's turn here; the SDK's retries wait in PacedRetryStrategy.
-    const sent = sendCounted(
-      () => pacer.getSendToken(caller).then(() => send(client)),
-      { operation, accountId: target.accountId, region },
-      retry,
-    );
-    return sent.then(
-      (out) => {
-        if (stats) stats.apiCalls += out.attempts;
-        return out;
-      },
-      (err: unknown) => {
-        if (stats) stats.apiCalls += attemptsSpent(err);
-        throw err;
-      },
-    );
+    await pacer.getSendToken(caller);
+    try {
+      return await send(client);
+    } catch (err) {
+      throw classifyAwsError(err, { operation, accountId: target.accountId, region });
+    }
   }
 
   private client(target: CollectTarget, region: string): PacedClient {
     const key = `${target.credentialsKey}/${region}`;
-    let entry = this.clients.get(key);
+    let entry = this.paced.get(key);
     if (entry) return entry;
-    if (this.clients.size >= this.maxClients) {
-      const [oldestKey, oldest] = this.clients.entries().next().value as [string, PacedClient];
-      this.clients.delete(oldestKey);
+    if (this.paced.size >= this.maxClients) {
+      const [oldestKey, oldest] = this.paced.entries().next().value as [string, PacedClient];
+      this.paced.delete(oldestKey);
       oldest.client.destroy();
     }
-    const defaults = awsClientDefaults(this.config, 'cloudcontrol', region);
+    const { config } = this.clients;
     const pacer = new CallPacer({
-      initialRate: this.config.SYNC_CALL_RATE_INITIAL,
-      maxRate: this.config.SYNC_CALL_RATE_MAX,
+      initialRate: config.SYNC_CALL_RATE_INITIAL,
+      maxRate: config.SYNC_CALL_RATE_MAX,
     });
-    const client = instrumentAwsClient(
-      new CloudControlClient({
-        ...defaults,
-        retryStrategy: new PacedRetryStrategy(defaults.maxAttempts, pacer),
-        credentials: target.credentials,
-      }),
-    );
-    entry = { client, pacer };
-    this.clients.set(key, entry);
+    entry = { client: this.clients.cloudControl(region, target.credentials, pacer), pacer };
+    this.paced.set(key, entry);
     return entry;
   }
 }
-
-const NO_RETRY: RetryPolicy = { retries: 0, baseDelayMs: 0 };
 
 /** Items of a partial-model listing being described at once (listed ahead of what was yielded). */
 const DESCRIBE_AHEAD = 500;
@@ -276,15 +217,6 @@ function settle<T>(p: Promise<T>): Promise<Settled<T>> {
 function unwrap<T>(s: Settled<T>): T {
   if (!s.ok) throw s.error;
   return s.value;
-}
-
-/** S3's read handler outside the bucket's region: S3 answers 301 and the handler fails (GeneralServiceException). */
-function isWrongRegion(err: AwsCallError): boolean {
-  const cause = err.cause as { message?: string } | undefined;
-  return (
-    err.awsCode === 'GeneralServiceException' &&
-    /Status Code: 301|PermanentRedirect/.test(cause?.message ?? err.message)
-  );
 }
 
 function parseModel(json: string | undefined): ResourceModel {

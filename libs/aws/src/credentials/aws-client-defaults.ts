@@ -1,4 +1,5 @@
 import type { AppConfig } from '@tally/config';
+import { organizationsRegion } from '../partition/partition';
 
 export type AwsServiceName = 'cloudcontrol' | 'organizations' | 'sts';
 
@@ -17,13 +18,6 @@ const ENDPOINT_VARIABLE = {
 
 // Cloud Control throttles routinely under inventory load: give it more attempts.
 const MAX_ATTEMPTS = { cloudcontrol: 6, organizations: 4, sts: 3 } as const;
-
-/** Organizations is a global service homed in one region per partition. */
-function organizationsRegion(region: string): string {
-  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
-  if (region.startsWith('cn-')) return 'cn-northwest-1';
-  return 'us-east-1';
-}
 
 /**
  * The options every AWS SDK client is built with: region, the sandbox endpoint only when its

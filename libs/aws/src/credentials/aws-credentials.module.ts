@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '@tally/metrics';
 import { OidcModule } from '@tally/oidc';
+import { AwsClients } from '../clients/aws-clients';
 import { AwsCredentialsService } from './aws-credentials.service';
 
-/** AwsCredentialsService for apps (ConfigModule and DbModule must be imported by the app). */
+/**
+ * AwsCredentialsService and the SDK client factory for apps (ConfigModule, DbModule and JobsModule
+ * must be imported by the app; MetricsModule comes with it).
+ */
 @Module({
-  imports: [OidcModule],
-  providers: [AwsCredentialsService],
-  exports: [AwsCredentialsService, OidcModule],
+  imports: [OidcModule, MetricsModule],
+  providers: [AwsClients, AwsCredentialsService],
+  exports: [AwsClients, AwsCredentialsService, OidcModule],
 })
 export class AwsCredentialsModule {}

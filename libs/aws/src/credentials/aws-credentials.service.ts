@@ -2,13 +2,11 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
+import { Metrics } from '@tally/metrics';
 import { TokenService } from '@tally/oidc';
-import {
-  assumeRoleWithWebIdentity,
-  createStsClient,
-  roleArnFor,
-  type SessionCredentials,
-} from '../sts/web-identity';
+import { AwsClients } from '../clients/aws-clients';
+import { roleArnFor } from '../partition/partition';
+import { assumeRoleWithWebIdentity, type SessionCredentials } from '../sts/web-identity';
 import { CredentialCache } from './credential-cache';
 import { roleSessionName } from './role-session-name';
 
@@ -25,13 +23,17 @@ export interface AssumeTarget {
 /** Web-identity session credentials per (connection, account, role), cached in memory until shortly before expiry. */
 @Injectable()
 export class AwsCredentialsService implements OnModuleDestroy {
-  private readonly cache = new CredentialCache();
+  private readonly cache: CredentialCache;
   private sts?: STSClient;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TokenService) private readonly tokens: TokenService,
-  ) {}
+    @Inject(AwsClients) private readonly clients: AwsClients,
+    @Inject(Metrics) metrics: Metrics,
+  ) {
+    this.cache = new CredentialCache(metrics);
+  }
 
   /** A credentials provider for SDK clients; every call answers from the cache or one shared refresh. */
   forAccount(target: AssumeTarget): AwsCredentialIdentityProvider {
@@ -59,7 +61,7 @@ export class AwsCredentialsService implements OnModuleDestroy {
       tenantId: target.tenantId,
       connectionId: target.connectionId,
     });
-    this.sts ??= createStsClient(this.config);
+    this.sts ??= this.clients.sts();
     return assumeRoleWithWebIdentity(
       this.sts,
       {

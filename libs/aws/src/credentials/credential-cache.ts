@@ -1,4 +1,4 @@
-import { metrics } from '@tally/metrics';
+import type { Metrics } from '@tally/metrics';
 import type { SessionCredentials } from '../sts/web-identity';
 
 /** Refresh this long before Expiration: 5 minutes, or 20% of a shorter lifetime. */
@@ -19,6 +19,8 @@ export class CredentialCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<SessionCredentials>>();
 
+  constructor(private readonly metrics: Pick<Metrics, 'credentialCache'>) {}
+
   /** Cached credentials while fresh; otherwise the single shared call to `fetch`. */
   async get(
     key: string,
@@ -27,7 +29,7 @@ export class CredentialCache {
   ): Promise<SessionCredentials> {
     const entry = this.entries.get(key);
     const hit = !!entry && now() < entry.refreshAt;
-    metrics.credentialCache(hit);
+    this.metrics.credentialCache(hit);
     if (hit) return entry.credentials;
     let pending = this.inflight.get(key);
     if (!pending) {

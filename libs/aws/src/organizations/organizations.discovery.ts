@@ -1,9 +1,8 @@
-import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { AppConfig } from '@tally/config';
-import { instrumentAwsClient } from '@tally/metrics';
-import { DEFAULT_RETRY, sendCounted, type RetryPolicy } from '../collector/call-retry';
-import { awsClientDefaults } from '../credentials/aws-client-defaults';
+import { countedIn } from '../clients/aws-call.middleware';
+import type { AwsClients } from '../clients/aws-clients';
+import { classifyAwsError } from '../sts/aws-error.classifier';
 
 /** Status of a member account as Organizations reports it. */
 export type OrgAccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
@@ -26,25 +25,22 @@ export interface OrgListing {
  * Organizations is `organizations_not_in_use`), so callers never act on a partial list.
  */
 export async function listOrganizationAccounts(
-  config: AppConfig,
+  clients: AwsClients,
   credentials: AwsCredentialIdentityProvider,
-  context: { accountId: string; retry?: RetryPolicy },
+  context: { accountId: string },
 ): Promise<OrgListing> {
-  const client = instrumentAwsClient(
-    new OrganizationsClient({ ...awsClientDefaults(config, 'organizations'), credentials }),
-  );
+  const client = clients.organizations(credentials);
   const accounts: OrgAccount[] = [];
-  let apiCalls = 0;
+  const calls = { apiCalls: 0 };
   try {
     let token: string | undefined;
     do {
-      const page = await sendCounted(
-        () => client.send(new ListAccountsCommand({ NextToken: token })),
-        { operation: 'ListAccounts', accountId: context.accountId },
-        context.retry ?? DEFAULT_RETRY,
-      );
-      apiCalls += page.attempts;
-      for (const a of page.value.Accounts ?? []) {
+      const page = await client
+        .send(countedIn(new ListAccountsCommand({ NextToken: token }), calls))
+        .catch((err: unknown) => {
+          throw classifyAwsError(err, { operation: 'ListAccounts', accountId: context.accountId });
+        });
+      for (const a of page.Accounts ?? []) {
         if (!a.Id) continue;
         accounts.push({
           id: a.Id,
@@ -53,12 +49,12 @@ export async function listOrganizationAccounts(
           status: statusOf(a.Status, a.State),
         });
       }
-      token = page.value.NextToken || undefined;
+      token = page.NextToken || undefined;
     } while (token);
   } finally {
     client.destroy();
   }
-  return { accounts, apiCalls };
+  return { accounts, apiCalls: calls.apiCalls };
 }
 
 /** `Status` is deprecated in favour of `State` (which adds PENDING_ACTIVATION, CLOSED); both map here. */

@@ -30,6 +30,17 @@ describe('resource-type registry', () => {
     assert.throws(() => getResourceType('AWS::IAM::Role'), /unsupported/);
   });
 
+  it('every type carries the IAM actions its list and read handlers need, reads only', () => {
+    for (const type of SUPPORTED_RESOURCE_TYPES) {
+      const { list, read } = getResourceType(type).permissions;
+      assert.ok(list.length > 0 && read.length > 0, type);
+      for (const action of [...list, ...read])
+        assert.match(action, /^[a-z0-9-]+:(Get|List|Describe)\w+$/, type);
+    }
+    assert.deepEqual(getResourceType('AWS::S3::Bucket').permissions.list, ['s3:ListAllMyBuckets']);
+    assert.ok(getResourceType('AWS::Lambda::Function').permissions.read.includes('lambda:GetFunction'));
+  });
+
   it('tags: [{Key, Value}] becomes a map; anything else gives {}', () => {
     assert.deepEqual(
       tagsFromModel({

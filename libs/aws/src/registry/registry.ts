@@ -1,5 +1,5 @@
+import { partitionOf } from '../partition/partition';
 import {
-  partitionOf,
   tagsFromModel,
   type NormalizedResource,
   type ResourceModel,
@@ -20,7 +20,7 @@ const DEFINITIONS: readonly ResourceTypeDefinition[] = [
 ];
 
 /** Every supported type, by CloudFormation type name. */
-export const RESOURCE_TYPES: ReadonlyMap<string, ResourceTypeDefinition> = new Map(
+const RESOURCE_TYPES: ReadonlyMap<string, ResourceTypeDefinition> = new Map(
   DEFINITIONS.map((d) => [d.type, d]),
 );
 

@@ -27,11 +27,25 @@ export interface NormalizedResource {
 export type ResourceModel = Record<string, unknown>;
 
 /**
+ * The IAM actions Cloud Control's handlers of a type need, from the official CloudFormation resource
+ * schema (`handlers.list.permissions` / `handlers.read.permissions`, service prefixes lower-cased):
+ * Cloud Control calls the handlers with the caller's credentials, so Tally's role is granted these.
+ */
+export interface HandlerPermissions {
+  /** What Cloud Control's ListResources needs for this type. */
+  list: readonly string[];
+  /** What Cloud Control's GetResource needs for this type. */
+  read: readonly string[];
+}
+
+/**
  * How one CloudFormation resource type is collected and described. Adding a type = one object of this
  * shape in `types/` and one line in the registry.
  */
 export interface ResourceTypeDefinition {
   type: string;
+  /** The IAM actions its list and read handlers need (the onboarding templates grant them). */
+  permissions: HandlerPermissions;
   /**
    * `region`: one ListResources per (account, region). `account`: the list handler returns the whole
    * account whatever the region called (S3); list once per account and store each resource under
@@ -90,11 +104,4 @@ export function uniqueRelationships(list: Relationship[]): Relationship[] {
     seen.add(key);
     return true;
   });
-}
-
-/** The partition of a region (`aws`, `aws-cn`, `aws-us-gov`). */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }

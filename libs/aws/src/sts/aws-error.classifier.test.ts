@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TallyError } from '@tally/common';
-import { awsErrorCode, classifyAwsError } from './aws-error.classifier';
+import { awsErrorCode, classifyAwsError, isThrottled } from './aws-error.classifier';
 
 const sdkError = (name: string, message = '', status = 400, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), {
@@ -97,5 +97,31 @@ describe('classifyAwsError', () => {
     assert.equal(classifyAwsError(refused).kind, 'transient');
     const once = classifyAwsError(sdkError('AccessDenied', '', 403), ctx);
     assert.equal(classifyAwsError(once), once);
+  });
+
+  it("throttling is the SDK's classification: codes the old hand list missed now count, quotas stay apart", () => {
+    const c = (name: string, extra: Record<string, unknown> = {}) =>
+      classifyAwsError(sdkError(name, 'm', 400, extra), { operation: 'ListResources' });
+    // The first four were 'unknown' (internal, never retried) before the hand list gave way to the
+    // SDK's; the rest were throttling already, and the pacer saw all of them as throttling.
+    for (const name of [
+      'ProvisionedThroughputExceededException',
+      'BandwidthLimitExceeded',
+      'EC2ThrottledException',
+      'TransactionInProgressException',
+      'ThrottlingException',
+      'Throttling',
+      'LimitExceededException',
+      'PriorRequestNotComplete',
+    ]) {
+      assert.equal(c(name).reason, 'throttled', name);
+      assert.equal(c(name).kind, 'transient', name);
+      assert.equal(c(name).remediation, 'No action needed: Tally retries with backoff.');
+    }
+    // The model's throttling trait, whatever the code.
+    assert.equal(c('SomethingNew', { $retryable: { throttling: true } }).reason, 'throttled');
+    assert.equal(c('ServiceQuotaExceededException').reason, 'unknown');
+    assert.equal(isThrottled(undefined), false);
+    assert.equal(isThrottled('ThrottlingException'), false);
   });
 });

@@ -1,3 +1,4 @@
+import { isThrottlingError } from '@smithy/core/retry';
 import { TallyError, type ErrorKind } from '@tally/common';
 
 /** Why an AWS call failed, in terms of what somebody has to do about it. */
@@ -84,18 +85,6 @@ const NETWORK_CODES = new Set([
   'AbortError',
   'NetworkingError',
 ]);
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'PriorRequestNotComplete',
-  'LimitExceededException',
-]);
 const SERVICE_ERRORS = new Set([
   'InternalFailure',
   'InternalError',
@@ -111,6 +100,31 @@ const SERVICE_ERRORS = new Set([
   'GeneralServiceException',
   'ConcurrentModificationException',
 ]);
+
+/**
+ * Whether AWS throttled the call: the SDK's own test (its list of throttling codes, HTTP 429, the
+ * model's throttling trait), the one the SDK's retries and our pacer act on. Tally's classification,
+ * the retries and the metrics all use this, so they never disagree.
+ */
+export function isThrottled(err: unknown): boolean {
+  return (
+    !!err && typeof err === 'object' && isThrottlingError(err as Parameters<typeof isThrottlingError>[0])
+  );
+}
+
+/**
+ * S3's read handler called outside the bucket's region: S3 answers 301 and the handler fails
+ * (GeneralServiceException). Probing regions expects it; retrying it never helps.
+ */
+export function isWrongRegion(err: unknown): boolean {
+  const raw = err instanceof AwsCallError ? err.cause : err;
+  const message = (raw as { message?: unknown } | undefined)?.message;
+  return (
+    awsErrorCode(raw) === 'GeneralServiceException' &&
+    typeof message === 'string' &&
+    /Status Code: 301|PermanentRedirect/.test(message)
+  );
+}
 
 /** The wire error code of an SDK error, without a namespace (`com.amazon.coral.service#X` -> `X`). */
 export function awsErrorCode(err: unknown): string | undefined {
@@ -138,7 +152,7 @@ export function classifyAwsError(err: unknown, context: AwsErrorContext = {}): A
   return (
     stsFailure(code, c, make) ??
     accessFailure(code, c, make) ??
-    transientFailure(code, status, c, make) ??
+    transientFailure(err, code, status, c, make) ??
     make(
       'unknown',
       status !== undefined && status >= 500 ? 'transient' : 'internal',
@@ -318,12 +332,13 @@ function accessFailure(code: string | undefined, c: Ctx, make: Make): AwsCallErr
 }
 
 function transientFailure(
+  err: unknown,
   code: string | undefined,
   status: number | undefined,
   c: Ctx,
   make: Make,
 ): AwsCallError | undefined {
-  if ((code && THROTTLING.has(code)) || status === 429) {
+  if (isThrottled(err)) {
     return make(
       'throttled',
       'transient',

@@ -1,8 +1,10 @@
-import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
+  type STSClient,
+} from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { AppConfig } from '@tally/config';
-import { instrumentAwsClient, metrics } from '@tally/metrics';
-import { awsClientDefaults } from '../credentials/aws-client-defaults';
+import type { AwsClients } from '../clients/aws-clients';
 import { classifyAwsError, type AwsErrorContext } from './aws-error.classifier';
 
 /** Session credentials as STS returned them, with the Expiration AWS set. */
@@ -15,19 +17,6 @@ export interface WebIdentityRequest {
   roleSessionName: string;
   webIdentityToken: string;
   durationSeconds: number;
-}
-
-/** `arn:aws:iam::<account>:role/<name>` in the account's partition. */
-export function roleArnFor(accountId: string, roleName: string, region = 'us-east-1'): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
-}
-
-/** An STS client for the configured region / endpoint (AssumeRoleWithWebIdentity needs no credentials). */
-export function createStsClient(config: AppConfig, credentials?: AwsCredentialIdentity): STSClient {
-  return instrumentAwsClient(
-    new STSClient({ ...awsClientDefaults(config, 'sts'), ...(credentials ? { credentials } : {}) }),
-  );
 }
 
 /** Calls AssumeRoleWithWebIdentity; failures come back classified (AwsCallError), never with the token. */
@@ -49,7 +38,6 @@ export async function assumeRoleWithWebIdentity(
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       throw new Error('STS answered AssumeRoleWithWebIdentity without complete credentials');
     }
-    metrics.stsAssume('ok');
     return {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,
@@ -57,23 +45,21 @@ export async function assumeRoleWithWebIdentity(
       expiration: new Date(c.Expiration),
     };
   } catch (err) {
-    const classified = classifyAwsError(err, {
+    throw classifyAwsError(err, {
       operation: 'AssumeRoleWithWebIdentity',
       roleArn: request.roleArn,
       ...context,
     });
-    metrics.stsAssume(classified.reason);
-    throw classified;
   }
 }
 
 /** STS GetCallerIdentity with session credentials: the harmless read that proves they work. */
 export async function getCallerIdentity(
-  config: AppConfig,
+  clients: AwsClients,
   credentials: AwsCredentialIdentity,
   context: AwsErrorContext = {},
 ): Promise<{ account: string; arn: string }> {
-  const client = createStsClient(config, credentials);
+  const client = clients.sts(credentials);
   try {
     const out = await client.send(new GetCallerIdentityCommand({}));
     return { account: out.Account ?? '', arn: out.Arn ?? '' };

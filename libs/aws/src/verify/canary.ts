@@ -1,8 +1,9 @@
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { AppConfig } from '@tally/config';
 import type { TokenService } from '@tally/oidc';
+import type { AwsClients } from '../clients/aws-clients';
+import { roleArnFor } from '../partition/partition';
 import { AwsCallError, classifyAwsError } from '../sts/aws-error.classifier';
-import { assumeRoleWithWebIdentity, createStsClient, roleArnFor } from '../sts/web-identity';
+import { assumeRoleWithWebIdentity } from '../sts/web-identity';
 
 export interface CanaryResult {
   /** `accepted`: STS let a stranger's subject in (trust policy too loose); `rejected`: as it should be. */
@@ -13,7 +14,7 @@ export interface CanaryResult {
 }
 
 export interface CanaryDeps {
-  config: AppConfig;
+  clients: AwsClients;
   tokens: TokenService;
   sts?: STSClient;
 }
@@ -27,11 +28,11 @@ export async function runCanary(
   target: { accountId: string; roleName: string },
 ): Promise<CanaryResult> {
   const { token, subject } = await deps.tokens.mintCanaryToken();
-  const sts = deps.sts ?? createStsClient(deps.config);
+  const sts = deps.sts ?? deps.clients.sts();
   try {
     // The session it may yield is dropped on the floor: we only want to know whether STS said yes.
     await assumeRoleWithWebIdentity(sts, {
-      roleArn: roleArnFor(target.accountId, target.roleName, deps.config.AWS_REGION),
+      roleArn: roleArnFor(target.accountId, target.roleName, deps.clients.config.AWS_REGION),
       roleSessionName: 'tally-canary',
       webIdentityToken: token,
       durationSeconds: 900,

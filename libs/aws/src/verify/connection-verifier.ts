@@ -1,12 +1,11 @@
-import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@tally/config';
-import { instrumentAwsClient } from '@tally/metrics';
 import { TokenService } from '@tally/oidc';
+import { AwsClients } from '../clients/aws-clients';
 import { AwsCredentialsService } from '../credentials/aws-credentials.service';
-import { awsClientDefaults } from '../credentials/aws-client-defaults';
+import { roleArnFor } from '../partition/partition';
 import { classifyAwsError, type AwsCallError } from '../sts/aws-error.classifier';
-import { getCallerIdentity, roleArnFor, type SessionCredentials } from '../sts/web-identity';
+import { getCallerIdentity, type SessionCredentials } from '../sts/web-identity';
 import { runCanary, type CanaryResult } from './canary';
 
 export interface VerificationCheck {
@@ -47,7 +46,7 @@ const failed = (name: VerificationCheck['name'], err: AwsCallError): Verificatio
 @Injectable()
 export class ConnectionVerifier {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AwsClients) private readonly clients: AwsClients,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(AwsCredentialsService) private readonly credentials: AwsCredentialsService,
   ) {}
@@ -70,7 +69,7 @@ export class ConnectionVerifier {
 
   /** The confused-deputy canary against this connection's role. */
   runCanary(target: { accountId: string; roleName: string }): Promise<CanaryResult> {
-    return runCanary({ config: this.config, tokens: this.tokens }, target);
+    return runCanary({ clients: this.clients, tokens: this.tokens }, target);
   }
 
   private async assumeCheck(
@@ -100,7 +99,7 @@ export class ConnectionVerifier {
     checks: VerificationCheck[],
   ): Promise<boolean> {
     try {
-      const who = await getCallerIdentity(this.config, session, {
+      const who = await getCallerIdentity(this.clients, session, {
         accountId: c.accountId,
         roleArn: this.roleArn(c),
       });
@@ -131,9 +130,7 @@ export class ConnectionVerifier {
     session: SessionCredentials,
     checks: VerificationCheck[],
   ): Promise<boolean> {
-    const client = instrumentAwsClient(
-      new OrganizationsClient({ ...awsClientDefaults(this.config, 'organizations'), credentials: session }),
-    );
+    const client = this.clients.organizations(session);
     try {
       const out = await client.send(new ListAccountsCommand({}));
       const n = out.Accounts?.length ?? 0;
@@ -158,7 +155,7 @@ export class ConnectionVerifier {
   }
 
   private roleArn(c: VerifiableConnection): string {
-    return roleArnFor(c.accountId, c.roleName, this.config.AWS_REGION);
+    return roleArnFor(c.accountId, c.roleName, this.clients.config.AWS_REGION);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService, type PrismaClient, type SyncRun } from '@tally/db';
-import { metrics } from '@tally/metrics';
+import { Metrics } from '@tally/metrics';
 import type { TaskError } from '../task/sync-task.repository';
 
 export type RunOutcome = 'succeeded' | 'partial' | 'failed';
@@ -14,7 +14,10 @@ export function runOutcome(counts: { total: number; failed: number }): RunOutcom
 /** Ends runs: the status from the tasks' outcomes, the first error as the run's, the connection's lastSyncAt. */
 @Injectable()
 export class SyncFinisherService {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Inject(Metrics) private readonly metrics: Metrics,
+  ) {}
 
   /** Finishes a run whose tasks have all ended. Idempotent: a finished run is left as it is. */
   async finish(job: { tenantId: string; runId: string }): Promise<RunOutcome | 'not-ready' | 'ended'> {
@@ -74,7 +77,10 @@ export class SyncFinisherService {
       return true;
     });
     if (closed)
-      metrics.syncRun(outcome, (finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime()) / 1000);
+      this.metrics.syncRun(
+        outcome,
+        (finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime()) / 1000,
+      );
     return closed;
   }
 }

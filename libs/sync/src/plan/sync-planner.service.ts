@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AwsCallError,
+  AwsClients,
   AwsCredentialsService,
   getResourceType,
   isSupportedResourceType,
@@ -78,6 +79,7 @@ export class SyncPlannerService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JobQueueService) private readonly jobs: JobQueueService,
     @Inject(AwsCredentialsService) private readonly credentials: AwsCredentialsService,
+    @Inject(AwsClients) private readonly clients: AwsClients,
     @Inject(AccountRepository) private readonly accounts: AccountRepository,
     @Inject(ResourceIngestRepository) private readonly ingest: ResourceIngestRepository,
     @Inject(RunCompletion) private readonly completion: RunCompletion,
@@ -121,7 +123,7 @@ export class SyncPlannerService {
       return { accountIds: [c.accountId], apiCalls: 0 };
     }
     const creds = this.credentialsFor(run, c.accountId);
-    const listing = await listOrganizationAccounts(this.config, creds, { accountId: c.accountId });
+    const listing = await listOrganizationAccounts(this.clients, creds, { accountId: c.accountId });
     const sightings: AccountSighting[] = listing.accounts.map((a) => ({
       accountId: a.id,
       name: a.name,

@@ -3,12 +3,13 @@ import {
   AwsCallError,
   AwsCredentialsService,
   classifyAwsError,
+  type CallCount,
   CloudControlCollector,
   getResourceType,
   isSupportedResourceType,
 } from '@tally/aws';
 import { PrismaService, type PrismaClient } from '@tally/db';
-import { metrics } from '@tally/metrics';
+import { Metrics } from '@tally/metrics';
 import { ResourceIngestRepository } from '../ingest/resource-ingest.repository';
 import { RunCompletion } from '../runs/run-completion';
 import { SyncTaskRepository, type TaskEndStatus, type TaskError } from './sync-task.repository';
@@ -52,6 +53,7 @@ export class SyncTaskService {
     @Inject(SyncTaskRepository) private readonly tasks: SyncTaskRepository,
     @Inject(RunCompletion) private readonly completion: RunCompletion,
     @Inject(CloudControlCollector) private readonly collector: CloudControlCollector,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   /** Runs one attempt. Throws (for BullMQ to retry) only on a transient error with tries left. */
@@ -87,10 +89,17 @@ export class SyncTaskService {
       await this.completion.check(job.tenantId, task.runId);
       return 'already-ended';
     }
-    const stats = { apiCalls: 0 };
+    // The SDK middleware counts every AWS call of the listing here; each write records what it
+    // has counted since the last one.
+    const calls: CallCount = { apiCalls: 0 };
     let counted = 0;
+    const uncounted = () => {
+      const n = calls.apiCalls - counted;
+      counted += n;
+      return n;
+    };
     const counts = { ingested: 0, created: 0, updated: 0 };
-    const pages = this.collector.collect(this.target(task, stats));
+    const pages = this.collector.collect(this.target(task, calls));
     try {
       for (;;) {
         // Backpressure: no next page while the database is behind (waiting pages are memory). Here,
@@ -98,20 +107,18 @@ export class SyncTaskService {
         await this.ingest.writable();
         const next = await pages.next();
         if (next.done) break;
-        const page = next.value;
-        counted += page.apiCalls;
-        const c = await this.ingest.upsertPage(this.scope(task, page.apiCalls), page.resources);
+        const c = await this.ingest.upsertPage(this.scope(task, uncounted()), next.value);
         counts.ingested += c.seen;
         counts.created += c.created;
         counts.updated += c.updated;
       }
     } catch (err) {
       await pages.return(undefined).catch(() => undefined); // a failed write: stop the listing too
-      await this.tasks.addApiCalls(job.tenantId, task.id, stats.apiCalls - counted);
+      await this.tasks.addApiCalls(job.tenantId, task.id, uncounted());
       return this.failed(task, err, attempt);
     }
-    await this.tasks.addApiCalls(job.tenantId, task.id, stats.apiCalls - counted);
-    metrics.resources(task.resourceType, counts);
+    await this.tasks.addApiCalls(job.tenantId, task.id, uncounted());
+    this.metrics.resources(task.resourceType, counts);
     return this.succeed(task, since);
   }
 
@@ -130,7 +137,7 @@ export class SyncTaskService {
     });
   }
 
-  private target(task: LoadedTask, stats: { apiCalls: number }) {
+  private target(task: LoadedTask, calls: CallCount) {
     const c = task.run.connection;
     const assume = {
       tenantId: task.tenantId,
@@ -146,7 +153,7 @@ export class SyncTaskService {
       credentials: this.credentials.forAccount(assume),
       credentialsKey: `${task.tenantId}/${c.id}/${task.accountId}/${c.roleName}`,
       probeRegions: c.regions,
-      stats,
+      calls,
     };
   }
 
@@ -179,14 +186,14 @@ export class SyncTaskService {
           },
           tx,
         );
-        metrics.resources(task.resourceType, { deleted });
+        this.metrics.resources(task.resourceType, { deleted });
         const p = await this.tasks.end(tx, { tenantId: task.tenantId, taskId: task.id }, 'succeeded', {
           deleted,
         });
         if (!p) throw new AlreadyEnded();
         return p;
       });
-      metrics.taskFinished('succeeded');
+      this.metrics.taskFinished('succeeded');
       await this.completion.afterTaskEnded(task.tenantId, progress);
       return 'succeeded';
     } catch (err) {
@@ -213,7 +220,7 @@ export class SyncTaskService {
     const retryable = !aws || aws.kind !== 'customer';
     if (retryable && attempt.number < attempt.max) {
       await this.tasks.attemptFailed(task.tenantId, task.id, error);
-      if (aws?.reason === 'throttled') metrics.taskFinished('throttled-retry');
+      if (aws?.reason === 'throttled') this.metrics.taskFinished('throttled-retry');
       throw err;
     }
     return this.end(task, 'failed', { error });
@@ -234,7 +241,7 @@ export class SyncTaskService {
       await this.completion.check(task.tenantId, task.runId);
       return 'already-ended';
     }
-    metrics.taskFinished(status);
+    this.metrics.taskFinished(status);
     await this.completion.afterTaskEnded(task.tenantId, progress);
     return status;
   }

@@ -33,6 +33,21 @@ function instanceRelationships(m: ResourceModel, ctx: ResourceContext): Relation
 /** EC2 instances: full list models; no ARN property, so it is built from the instance id. */
 export const ec2Instance: ResourceTypeDefinition = {
   type: 'AWS::EC2::Instance',
+  permissions: {
+    list: ['ec2:DescribeInstances'],
+    read: [
+      'ec2:DescribeElasticGpus',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeVolumes',
+      'ec2:DescribeInstances',
+      'ec2:DescribeInstanceAttribute',
+      'ec2:DescribeInstanceCreditSpecifications',
+      'ec2:DescribeLaunchTemplates',
+      'elastic-inference:DescribeAccelerators',
+      'ssm:DescribeAssociation',
+      'ssm:ListAssociations',
+    ],
+  },
   listScope: 'region',
   partialList: false,
   arn: (m, id, ctx) => ec2Arn(ctx, 'instance', str(m, 'InstanceId') ?? id),

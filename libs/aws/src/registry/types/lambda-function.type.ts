@@ -27,6 +27,15 @@ function functionRelationships(m: ResourceModel, ctx: ResourceContext): Relation
 /** Lambda functions: the list handler returns only the function name (partial). */
 export const lambdaFunction: ResourceTypeDefinition = {
   type: 'AWS::Lambda::Function',
+  permissions: {
+    list: ['lambda:ListFunctions'],
+    read: [
+      'lambda:GetFunction',
+      'lambda:GetFunctionCodeSigningConfig',
+      'lambda:GetFunctionRecursionConfig',
+      'lambda:GetRuntimeManagementConfig',
+    ],
+  },
   listScope: 'region',
   partialList: true,
   arn: (m, id, ctx) =>

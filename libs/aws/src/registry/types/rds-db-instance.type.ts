@@ -29,6 +29,19 @@ function dbRelationships(m: ResourceModel, ctx: ResourceContext): Relationship[]
 /** RDS DB instances: full list models. */
 export const rdsDbInstance: ResourceTypeDefinition = {
   type: 'AWS::RDS::DBInstance',
+  permissions: {
+    list: ['rds:DescribeDBInstances'],
+    read: [
+      'ec2:DescribeAccountAttributes',
+      'ec2:DescribeAvailabilityZones',
+      'ec2:DescribeInternetGateways',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcAttribute',
+      'ec2:DescribeVpcs',
+      'rds:DescribeDBInstances',
+    ],
+  },
   listScope: 'region',
   partialList: false,
   arn: (m, id, ctx) =>

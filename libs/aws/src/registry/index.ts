@@ -1,2 +1,0 @@
-export * from './resource-type';
-export * from './registry';
