@@ -11,3 +11,4 @@ export {
 export { evaluateMapping, type EvaluateOptions } from './mapping.evaluator';
 export { previewMapping, defaultPortMapping } from './mapping.preview';
 export { jqInput } from './mapping.batch';
+export { sampleResources, sampleAccount } from './mapping.samples';

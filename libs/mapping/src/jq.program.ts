@@ -62,5 +62,5 @@ export function compileErrorText(stderr: string): string {
 /** A jq error value as jq's CLI would print it: strings as they are, anything else as JSON. */
 export function runtimeErrorText(value: unknown): string {
   if (typeof value === 'string') return value;
-  return `${JSON.stringify(value)} (not a string)`;
+  return `(not a string): ${JSON.stringify(value)}`;
 }

@@ -49,7 +49,8 @@ function failureOf(err: unknown): JqFailure {
 }
 
 function handle(jq: JqWeb, task: JqTask): { ok: true; stdout: string } | { ok: true; result: MappingResult } {
-  if (task.op === 'run') return { ok: true, stdout: jq.raw(task.input, task.program, task.flags) };
+  // jq-web gives undefined, not '', when jq printed nothing.
+  if (task.op === 'run') return { ok: true, stdout: jq.raw(task.input, task.program, task.flags) ?? '' };
   const input = JSON.stringify(task.resources.map(jqInput));
   const output = JSON.parse(jq.raw(input, task.program, ['-c']));
   return { ok: true, result: readBatchOutput(task.kind, task.entities, task.resources, output) };

@@ -18,14 +18,15 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /** Parses `text` and checks its structure against `allowedKinds`. */
 export function parseMapping(text: string, allowedKinds: readonly string[]): ParsedMapping {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   if (doc.errors.length) {
     return {
       entries: [],
       issues: doc.errors.map((e) => ({
         path: '(yaml)',
         kind: null,
-        message: `invalid YAML at line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}: ${e.message}`,
+        // The first line says what and where (`… at line 3, column 1:`); the rest is an excerpt.
+        message: `invalid YAML: ${e.message.split('\n')[0].replace(/:$/, '')}`,
       })),
     };
   }
