@@ -72,10 +72,19 @@ function buildEntity(
     }
     const dot = field.indexOf('.');
     if (dot < 0) (entity as unknown as Record<string, unknown>)[field] = value;
-    else if (field.startsWith('properties.')) entity.properties[field.slice(dot + 1)] = value;
-    else entity.relations[field.slice(dot + 1)] = value;
+    else
+      define(
+        field.startsWith('properties.') ? entity.properties : entity.relations,
+        field.slice(dot + 1),
+        value,
+      );
   });
   return ok ? entity : null;
+}
+
+/** A tenant-named key as an own property, even `__proto__`. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Port's constraints on the entity's own fields; properties and relations take any JSON value. */

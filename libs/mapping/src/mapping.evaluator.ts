@@ -1,6 +1,6 @@
 // Evaluates a compiled mapping over a batch of resources in the jq pool: one jq run per kind and
 // chunk; a chunk over its limits fails alone (every resource in it gets a `batch` error).
-import { JqLimitError } from './mapping.errors';
+import { JqError, JqLimitError } from './mapping.errors';
 import { sharedJqPool, type JqPool } from './jq.pool';
 import type { CompiledMapping } from './mapping.compiler';
 import type { MappableResource, MappingEntityError, MappingResult } from './mapping.types';
@@ -87,7 +87,8 @@ function failedBatch(
   chunk: number[],
   resources: readonly MappableResource[],
 ): MappingResult {
-  if (!(err instanceof JqLimitError)) throw err;
+  // A limit, or jq failing outside the per-field guards: that batch fails, the others stand.
+  if (!(err instanceof JqLimitError) && !(err instanceof JqError)) throw err;
   const errors: MappingEntityError[] = chunk.flatMap((index) =>
     mappings.map((mapping) => ({
       index,
@@ -95,7 +96,7 @@ function failedBatch(
       mapping,
       identifier: resources[index].identifier ?? null,
       field: 'batch',
-      message: err.message,
+      message: err instanceof JqLimitError ? err.message : `mapping ${kind}: jq failed: ${err.message}`,
     })),
   );
   return { entities: [], errors };

@@ -195,6 +195,36 @@ describe('mapping limits and bad input', () => {
     await assertPoolAnswers();
   });
 
+  it('keeps tenant expressions from ending the batch, reading the environment or naming __proto__', async () => {
+    const yaml = `resources:
+  - kind: AWS::S3::Bucket
+    port:
+      entity:
+        mappings:
+          identifier: .Identifier
+          blueprint: '"b"'
+          properties: { __proto__: '"own"', env: '$ENV | length', envFn: 'env | length', dbg: '1 | debug' }
+  - kind: AWS::S3::Bucket
+    port: { entity: { mappings: { identifier: .Identifier, blueprint: '"b"', properties: { stop: 'halt_error' } } } }
+  - kind: AWS::S3::Bucket
+    port: { entity: { mappings: { identifier: .Identifier, blueprint: '"b"', properties: { more: '[inputs]' } } } }
+`;
+    const { entities, errors } = await previewMapping(yaml, bucket, { pool });
+    assert.equal(entities.length, 1);
+    assert.deepEqual(Object.getPrototypeOf(entities[0].entity.properties), Object.prototype);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(entities[0].entity.properties)),
+      JSON.parse('{"__proto__": "own", "env": 0, "envFn": 0, "dbg": 1}'),
+    );
+    assert.deepEqual(
+      errors.map((e) => [e.mapping, e.field, e.message]),
+      [
+        [1, 'properties.stop', 'halt_error is not allowed in a mapping'],
+        [2, 'properties.more', 'inputs is not allowed in a mapping'],
+      ],
+    );
+  });
+
   it('keeps working for concurrent batches after all of the above', async () => {
     const results = await Promise.all(
       [1, 2, 3].map(() =>
