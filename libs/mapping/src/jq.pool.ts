@@ -144,7 +144,9 @@ export class JqPool {
       if (slot.worker !== worker || this.closed) return;
       if (!slot.ready) this.failedStarts++;
       this.finish(slot, slot.ending ?? new JqLimitError('crash', 'the jq worker exited'));
-      this.replace(slot);
+      // A worker that cannot even start would be respawned in a tight loop: stop and fail tasks.
+      if (this.failedStarts < MAX_FAILED_STARTS) this.replace(slot);
+      else this.pump();
     });
     this.updateRefs();
   }
