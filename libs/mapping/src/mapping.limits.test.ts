@@ -69,16 +69,32 @@ describe('mapping limits and bad input', () => {
   });
 
   it('stops an expression that builds a huge array at the memory limit', async () => {
-    for (const program of ['[range(1e9)] | length', '[limit(1e8; repeat(1))] | length']) {
-      const err = await pool.run(program, 'null', ['-c'], { label: 'huge', timeoutMs: 30_000 }).then(
-        () => assert.fail(`${program} finished`),
+    const err = await pool
+      .run('[range(1e9)] | length', 'null', ['-c'], { label: 'huge', timeoutMs: 30_000 })
+      .then(
+        () => assert.fail('[range(1e9)] finished'),
         (e: unknown) => e,
       );
-      assert.ok(err instanceof JqLimitError, String(err));
-      assert.equal(err.limit, 'memory', err.message);
-      assert.match(err.message, /^huge exceeded its memory limit \(64 MB for jq\)/);
-      await assertPoolAnswers();
-    }
+    assert.ok(err instanceof JqLimitError, String(err));
+    assert.equal(err.limit, 'memory', err.message);
+    assert.equal(err.message, 'huge exceeded its memory limit (64 MB for jq); it was stopped');
+    await assertPoolAnswers();
+  });
+
+  it('stops a deep recursion that builds a huge array at whichever limit it reaches first', async () => {
+    // repeat(1) recurses once per element: jq's stack and the array grow together, slowly.
+    const err = await pool
+      .run('[limit(1e8; repeat(1))] | length', 'null', ['-c'], { label: 'deep', timeoutMs: 5_000 })
+      .then(
+        () => assert.fail('[limit(1e8; repeat(1))] finished'),
+        (e: unknown) => e,
+      );
+    assert.ok(err instanceof JqLimitError, String(err));
+    assert.match(
+      err.message,
+      /^deep exceeded (its memory limit \(64 MB for jq\)|the 5000 ms time limit); it was stopped$/,
+    );
+    await assertPoolAnswers();
   });
 
   it('stops a batch whose output exceeds the worker heap', async () => {
