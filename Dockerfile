@@ -22,6 +22,7 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/prisma.config.ts ./prisma.config.ts
 COPY --from=build /app/cloudformation ./cloudformation
 COPY --from=build /app/apps/aws-sandbox/scenarios ./apps/aws-sandbox/scenarios
+COPY --from=build /app/libs/mapping/data ./libs/mapping/data
 USER node
 EXPOSE 3000 9464 4566
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { apiBench } from './api.bench';
 import { ingestBench } from './ingest.bench';
+import { mappingBench } from './mapping.bench';
 import { memoryBench } from './memory.bench';
 import { schedulerBench } from './scheduler.bench';
 import { syncBench } from './sync.bench';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   scheduler: schedulerBench,
   sync: syncBench,
   memory: memoryBench,
+  mapping: mappingBench,
 };
 
 async function main(): Promise<void> {

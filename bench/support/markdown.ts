@@ -6,7 +6,7 @@ import { repoRoot } from '@tally/common';
 import type { Machine } from './machine';
 import { markdownTable, type BenchResult } from './report';
 
-const ORDER = ['ingest', 'api', 'scheduler', 'sync', 'memory'];
+const ORDER = ['ingest', 'api', 'scheduler', 'sync', 'memory', 'mapping'];
 
 type Stored = BenchResult & { machine: Machine };
 
@@ -37,7 +37,7 @@ function render(all: Stored[], thisRun: string[], seconds: number): string {
   const lines = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (`npm run bench -- <ingest|api|scheduler|sync|memory> …` runs some; sizes via the `BENCH_*` variables in `bench/*.bench.ts`). Every bound is measured or computed in the same run as the figure it is compared with.',
+    'Written by `npm run bench` (`npm run bench -- <ingest|api|scheduler|sync|memory|mapping> …` runs some; sizes via the `BENCH_*` variables in `bench/*.bench.ts`). Every bound is measured or computed in the same run as the figure it is compared with.',
     '',
     `Last invocation: ${thisRun.join(', ')} in ${Math.round(seconds)} s.`,
     '',
