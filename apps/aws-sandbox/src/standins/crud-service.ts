@@ -46,7 +46,8 @@ export async function startCrudServiceStandIn(
       } catch {
         return send(400, { message: '_q is not valid JSON' });
       }
-      const path = url.pathname.replace(/\/+$/, '') || '/';
+      // Any prefix is the collection's path (Mia serves each collection under its own /<name>/).
+      const path = url.pathname.replace(/\/+$/, '');
       if (req.method === 'POST' && path.endsWith('/upsert-one')) {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
           $set?: Record<string, unknown>;
@@ -61,7 +62,7 @@ export async function startCrudServiceStandIn(
         for (const k of Object.keys(body.$unset ?? {})) delete doc[k];
         return send(200, doc);
       }
-      if (req.method === 'DELETE' && (path === '/' || path === '')) {
+      if (req.method === 'DELETE') {
         let count = 0;
         for (let i = documents.length - 1; i >= 0; i--) {
           if (matches(documents[i], q)) {
@@ -72,7 +73,7 @@ export async function startCrudServiceStandIn(
         return send(200, count);
       }
       if (req.method === 'GET' && path.endsWith('/count')) return send(200, documents.filter((d) => matches(d, q)).length);
-      if (req.method === 'GET' && (path === '/' || path === '')) return send(200, documents.filter((d) => matches(d, q)));
+      if (req.method === 'GET') return send(200, documents.filter((d) => matches(d, q)));
       send(404, { message: `no route ${req.method} ${path}` });
     });
   });

@@ -33,6 +33,8 @@ export interface WebhookReceiver {
   ok(): void;
   /** Resolves when `n` requests have been accepted. */
   waitForAccepted(n: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
+  /** Resolves when `test(received)` holds, checked on every request (never on a timer). */
+  waitFor(test: (received: ReceivedWebhook[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,13 +68,13 @@ export async function startWebhookReceiver(opts: { port?: number; host?: string 
         body,
         status,
       });
+      for (const w of waiters) w();
       if (status === 0) {
         hanging.add(res);
         return;
       }
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(status < 300 ? 'ok' : status === 410 ? 'this endpoint is gone' : 'receiver failing on purpose');
-      if (status < 300) for (const w of waiters) w();
     });
   });
 
@@ -109,16 +111,20 @@ export async function startWebhookReceiver(opts: { port?: number; host?: string 
     ok: () => {
       mode = { kind: 'ok' };
     },
-    waitForAccepted: (n, timeoutMs = 20_000) =>
+    waitForAccepted: async (n, timeoutMs = 20_000) => {
+      await api.waitFor(() => accepted().length >= n, `${n} accepted deliveries`, timeoutMs);
+      return accepted();
+    },
+    waitFor: (test, what, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
-          if (accepted().length < n) return;
+          if (!test(received)) return;
           cleanup();
-          resolve(accepted());
+          resolve();
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`receiver: ${accepted().length} of ${n} deliveries accepted after ${timeoutMs} ms`));
+          reject(new Error(`receiver: no ${what} after ${timeoutMs} ms (${accepted().length} accepted, ${received.length} received)`));
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

@@ -61,8 +61,6 @@ export class CrudServiceAdapter implements DestinationAdapter {
               ctx.policy,
             );
       if (res.status >= 200 && res.status < 300) return { ok: true };
-      // Deleting what is not there is done.
-      if (item.kind === 'deleted' && res.status === 404 && !item.test) return { ok: true };
       return { ok: false, error: describeStatus(new URL(base).host, res.status, res.body), gone: res.status === 410 };
     });
   }

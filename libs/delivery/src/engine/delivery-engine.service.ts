@@ -50,7 +50,8 @@ export class DeliveryEngine {
   /** A lease long enough for one batch at the worst (every request timing out). */
   leaseMs(): number {
     const waves = Math.ceil(this.config.DELIVERY_BATCH_SIZE / 16) + 1;
-    return this.config.DELIVERY_TIMEOUT_MS * waves + 5000;
+    const timeout = this.config.DELIVERY_TIMEOUT_MS;
+    return timeout * waves + Math.min(5000, timeout);
   }
 
   /** Runs the destination if it is due and free; a no-op otherwise (another worker has it). */
