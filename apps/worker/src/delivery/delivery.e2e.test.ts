@@ -63,6 +63,29 @@ describe('delivery to webhooks and the CRUD Service', () => {
     assert.ok(deliveries.some((d) => d.outcome === 'failed' && /HTTP 500/.test(d.error ?? '')));
   });
 
+  it('rotating the webhook secret signs with both secrets during the overlap; secrets are encrypted at rest', async () => {
+    const { tenantId, resourceIds } = await h.tenant(1);
+    const rx = await receiver();
+    const { destination, secret: old } = await h.destinations().createDestination(tenantId, {
+      name: 'rotating',
+      kind: 'webhook',
+      config: { url: rx.url },
+    });
+    const { secret: fresh, previousExpiresAt } = await h.destinations().rotateSecret(tenantId, destination.id);
+    assert.notEqual(fresh, old);
+    assert.ok(previousExpiresAt.getTime() > Date.now() + 23 * 3_600_000);
+    const row = await h.env.prisma.destination.findUniqueOrThrow({ where: { id: destination.id } });
+    const stored = Buffer.from(row.secretsCipher!).toString('latin1');
+    for (const s of [old!, fresh]) assert.ok(!stored.includes(s.slice(6)) && !stored.includes('whsec_'));
+    await h.change(tenantId, resourceIds[0], 'updated');
+    const [got] = await rx.waitForAccepted(1);
+    const sigs = got.headers['webhook-signature'].split(' ');
+    assert.equal(sigs.length, 2);
+    for (const s of [old!, fresh]) {
+      assert.ok(verifyWebhook(s, got.headers['webhook-id'], Number(got.headers['webhook-timestamp']), got.body, got.headers['webhook-signature']));
+    }
+  });
+
   it('a hanging receiver trips the timeout and never stalls another destination', async () => {
     const { tenantId, resourceIds } = await h.tenant(3);
     const [stuck, healthy] = [await receiver(), await receiver()];

@@ -1,5 +1,16 @@
 import { poolOf } from '@tally/db';
-import { DestinationsService, decodeChangeCursor, type DestinationView } from '@tally/delivery';
+import {
+  ChangeFeedService,
+  ChangeNotifier,
+  ChangeSequencer,
+  decodeChangeCursor,
+  defaultAdapters,
+  DeliveryEngine,
+  DeliveryStateRepository,
+  DestinationsService,
+  type DestinationView,
+} from '@tally/delivery';
+import { JobQueueService } from '@tally/jobs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection, createResource, createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
 import type { ReceivedWebhook } from '../../../aws-sandbox/src/standins';
@@ -37,11 +48,18 @@ export async function startDeliveryHarness(
 ): Promise<DeliveryHarness> {
   const testEnv = await createTestEnvironment({ ...FAST_DELIVERY_ENV, ...env });
   const worker = opts.worker === false ? undefined : await startWorker(testEnv.config, { httpPort: 0 });
+  // The services as the api will hold them: separate from the worker's, sharing only Postgres and Redis.
+  const { prisma, config } = testEnv;
+  const notifier = new ChangeNotifier(config);
+  const jobs = new JobQueueService(config);
+  const feed = new ChangeFeedService(prisma, config, new ChangeSequencer(prisma), notifier);
+  const engine = new DeliveryEngine(prisma, config, feed, new DeliveryStateRepository(prisma), defaultAdapters());
+  const service = new DestinationsService(prisma, config, feed, engine, jobs);
   let version = 0;
   const harness: DeliveryHarness = {
     env: testEnv,
     worker,
-    destinations: () => worker!.app.get(DestinationsService, { strict: false }),
+    destinations: () => service,
     async tenant(n) {
       const tenant = await createTenant(testEnv.prisma);
       const connection = await createConnection(testEnv.prisma, tenant.id);
@@ -70,7 +88,6 @@ export async function startDeliveryHarness(
       }
     },
     async until(tenantId, id, test, what) {
-      const service = worker!.app.get(DestinationsService, { strict: false });
       const deadline = Date.now() + 15_000;
       for (;;) {
         const view = await service.getDestination(tenantId, id);
@@ -84,6 +101,8 @@ export async function startDeliveryHarness(
     },
     async close() {
       await worker?.close();
+      await notifier.onModuleDestroy();
+      await jobs.onModuleDestroy();
       await testEnv.close();
     },
   };
