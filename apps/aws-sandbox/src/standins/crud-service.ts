@@ -72,8 +72,13 @@ export async function startCrudServiceStandIn(
         }
         return send(200, count);
       }
-      if (req.method === 'GET' && path.endsWith('/count')) return send(200, documents.filter((d) => matches(d, q)).length);
-      if (req.method === 'GET') return send(200, documents.filter((d) => matches(d, q)));
+      if (req.method === 'GET' && path.endsWith('/count'))
+        return send(200, documents.filter((d) => matches(d, q)).length);
+      if (req.method === 'GET')
+        return send(
+          200,
+          documents.filter((d) => matches(d, q)),
+        );
       send(404, { message: `no route ${req.method} ${path}` });
     });
   });

@@ -14,10 +14,7 @@ export interface ReceivedWebhook {
 
 /** How the receiver behaves: answer 2xx, fail with a status until a time, hang, or say it is gone. */
 export type ReceiverMode =
-  | { kind: 'ok' }
-  | { kind: 'fail'; status: number; untilMs: number }
-  | { kind: 'hang' }
-  | { kind: 'gone' };
+  { kind: 'ok' } | { kind: 'fail'; status: number; untilMs: number } | { kind: 'hang' } | { kind: 'gone' };
 
 export interface WebhookReceiver {
   url: string;
@@ -43,7 +40,9 @@ export interface WebhookReceiver {
  * or answer 410. Control over HTTP too: POST /_control {"mode":"fail","ms":30000,"status":500}
  * | {"mode":"hang"} | {"mode":"gone"} | {"mode":"ok"}; GET /_received lists what came in.
  */
-export async function startWebhookReceiver(opts: { port?: number; host?: string } = {}): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  opts: { port?: number; host?: string } = {},
+): Promise<WebhookReceiver> {
   let mode: ReceiverMode = { kind: 'ok' };
   const received: ReceivedWebhook[] = [];
   const waiters = new Set<() => void>();
@@ -124,7 +123,11 @@ export async function startWebhookReceiver(opts: { port?: number; host?: string 
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`receiver: no ${what} after ${timeoutMs} ms (${accepted().length} accepted, ${received.length} received)`));
+          reject(
+            new Error(
+              `receiver: no ${what} after ${timeoutMs} ms (${accepted().length} accepted, ${received.length} received)`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ChangeNotifier, DeliveryStateRepository, wakeDestination } from '@tally/delivery';
 import { JobQueueService } from '@tally/jobs';
@@ -29,12 +35,13 @@ export class DeliveryWaker implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     this.unsubscribe = await this.notifier.onAny((tenantId) => this.debounce(tenantId));
-    this.registry.addInterval(SWEEP_NAME, setInterval(() => void this.sweep(), SWEEP_MS));
-    await this.jobs.queue('delivery').upsertJobScheduler(
-      'delivery-prune',
-      { every: 3_600_000 },
-      { name: 'delivery.prune', data: {} },
+    this.registry.addInterval(
+      SWEEP_NAME,
+      setInterval(() => void this.sweep(), SWEEP_MS),
     );
+    await this.jobs
+      .queue('delivery')
+      .upsertJobScheduler('delivery-prune', { every: 3_600_000 }, { name: 'delivery.prune', data: {} });
   }
 
   onModuleDestroy(): void {

@@ -72,7 +72,11 @@ describe('a worker killed mid-delivery', () => {
     survivor = await startWorker(c, { httpPort: 0 });
     const [delivered] = await rx.waitForAccepted(1, 30_000);
     assert.equal(delivered.headers['webhook-id'], changeId);
-    assert.equal(rx.received[0].headers['webhook-id'], changeId, 'the killed worker had sent the same change');
+    assert.equal(
+      rx.received[0].headers['webhook-id'],
+      changeId,
+      'the killed worker had sent the same change',
+    );
     const view = await h.until(tenantId, destination.id, (v) => v.lag.changes === 0, 'caught up');
     assert.equal(view.status, 'active');
   });

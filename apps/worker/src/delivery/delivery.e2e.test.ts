@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { verifyWebhook } from '@tally/delivery';
-import { startCrudServiceStandIn, startWebhookReceiver, type WebhookReceiver } from '../../../aws-sandbox/src/standins';
+import {
+  startCrudServiceStandIn,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '../../../aws-sandbox/src/standins';
 import { payloads, seqsByResource, startDeliveryHarness, type DeliveryHarness } from './delivery.harness';
 
 describe('delivery to webhooks and the CRUD Service', () => {
@@ -37,23 +41,35 @@ describe('delivery to webhooks and the CRUD Service', () => {
     for (let round = 0; round < 6; round++) {
       for (const id of resourceIds) last.set(id, await h.change(tenantId, id, 'updated', `r${round}`));
     }
-    await rx.waitFor(
-      () => {
-        const delivered = new Set(payloads(rx.accepted()).map((p) => p.data.id));
-        return [...last.values()].every((id) => delivered.has(id));
-      },
-      'delivery of every resource’s last change',
+    await rx.waitFor(() => {
+      const delivered = new Set(payloads(rx.accepted()).map((p) => p.data.id));
+      return [...last.values()].every((id) => delivered.has(id));
+    }, 'delivery of every resource’s last change');
+    assert.ok(
+      rx.received.some((r) => r.status === 500),
+      'the receiver did fail first',
     );
-    assert.ok(rx.received.some((r) => r.status === 500), 'the receiver did fail first');
     for (const [resourceId, seqs] of seqsByResource(rx.accepted())) {
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), `order of ${resourceId}`);
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+        `order of ${resourceId}`,
+      );
     }
     for (const p of payloads(rx.accepted())) assert.equal(p.type, 'resource.updated');
     const finalNames = payloads(rx.accepted()).filter((p) => [...last.values()].includes(p.data.id));
     assert.ok(finalNames.every((p) => p.data.resource.name === 'r5'));
     // Signed with the secret answered once; the view never shows it again.
     const one = rx.accepted()[0];
-    assert.ok(verifyWebhook(secret!, one.headers['webhook-id'], Number(one.headers['webhook-timestamp']), one.body, one.headers['webhook-signature']));
+    assert.ok(
+      verifyWebhook(
+        secret!,
+        one.headers['webhook-id'],
+        Number(one.headers['webhook-timestamp']),
+        one.body,
+        one.headers['webhook-signature'],
+      ),
+    );
     const view = await h.caughtUp(tenantId, destination.id);
     assert.ok(!JSON.stringify(view).includes(secret!.slice(6)));
     assert.equal(view.status, 'active');
@@ -71,7 +87,9 @@ describe('delivery to webhooks and the CRUD Service', () => {
       kind: 'webhook',
       config: { url: rx.url },
     });
-    const { secret: fresh, previousExpiresAt } = await h.destinations().rotateSecret(tenantId, destination.id);
+    const { secret: fresh, previousExpiresAt } = await h
+      .destinations()
+      .rotateSecret(tenantId, destination.id);
     assert.notEqual(fresh, old);
     assert.ok(previousExpiresAt.getTime() > Date.now() + 23 * 3_600_000);
     const row = await h.env.prisma.destination.findUniqueOrThrow({ where: { id: destination.id } });
@@ -82,7 +100,15 @@ describe('delivery to webhooks and the CRUD Service', () => {
     const sigs = got.headers['webhook-signature'].split(' ');
     assert.equal(sigs.length, 2);
     for (const s of [old!, fresh]) {
-      assert.ok(verifyWebhook(s, got.headers['webhook-id'], Number(got.headers['webhook-timestamp']), got.body, got.headers['webhook-signature']));
+      assert.ok(
+        verifyWebhook(
+          s,
+          got.headers['webhook-id'],
+          Number(got.headers['webhook-timestamp']),
+          got.body,
+          got.headers['webhook-signature'],
+        ),
+      );
     }
   });
 
@@ -90,8 +116,12 @@ describe('delivery to webhooks and the CRUD Service', () => {
     const { tenantId, resourceIds } = await h.tenant(3);
     const [stuck, healthy] = [await receiver(), await receiver()];
     stuck.hang();
-    const s = await h.destinations().createDestination(tenantId, { name: 'stuck', kind: 'webhook', config: { url: stuck.url } });
-    await h.destinations().createDestination(tenantId, { name: 'healthy', kind: 'webhook', config: { url: healthy.url } });
+    const s = await h
+      .destinations()
+      .createDestination(tenantId, { name: 'stuck', kind: 'webhook', config: { url: stuck.url } });
+    await h
+      .destinations()
+      .createDestination(tenantId, { name: 'healthy', kind: 'webhook', config: { url: healthy.url } });
     const t0 = Date.now();
     for (const id of resourceIds) await h.change(tenantId, id, 'updated');
     await healthy.waitForAccepted(3, 5000);
@@ -107,7 +137,9 @@ describe('delivery to webhooks and the CRUD Service', () => {
     const { tenantId, resourceIds } = await h.tenant(1);
     const rx = await receiver();
     rx.gone();
-    const { destination } = await h.destinations().createDestination(tenantId, { name: 'gone', kind: 'webhook', config: { url: rx.url } });
+    const { destination } = await h
+      .destinations()
+      .createDestination(tenantId, { name: 'gone', kind: 'webhook', config: { url: rx.url } });
     await h.change(tenantId, resourceIds[0], 'updated');
     await rx.waitFor((r) => r.length >= 1, 'the 410 answer');
     const view = await h.until(tenantId, destination.id, (v) => v.status === 'paused', 'paused');
@@ -122,15 +154,24 @@ describe('delivery to webhooks and the CRUD Service', () => {
     const a = await h.tenant(2);
     const b = await h.tenant(2);
     const [rxA, rxB] = [await receiver(), await receiver()];
-    await h.destinations().createDestination(a.tenantId, { name: 'a', kind: 'webhook', config: { url: rxA.url } });
-    await h.destinations().createDestination(b.tenantId, { name: 'b', kind: 'webhook', config: { url: rxB.url } });
+    await h
+      .destinations()
+      .createDestination(a.tenantId, { name: 'a', kind: 'webhook', config: { url: rxA.url } });
+    await h
+      .destinations()
+      .createDestination(b.tenantId, { name: 'b', kind: 'webhook', config: { url: rxB.url } });
     for (const id of a.resourceIds) await h.change(a.tenantId, id, 'updated');
     for (const id of b.resourceIds) await h.change(b.tenantId, id, 'updated');
     await rxA.waitForAccepted(2);
     await rxB.waitForAccepted(2);
     assert.ok(payloads(rxA.accepted()).every((p) => a.resourceIds.includes(p.data.resource.id)));
     assert.ok(payloads(rxB.accepted()).every((p) => b.resourceIds.includes(p.data.resource.id)));
-    await assert.rejects(h.destinations().getDestination(b.tenantId, (await h.destinations().listDestinations(a.tenantId))[0].id), /not found/);
+    await assert.rejects(
+      h
+        .destinations()
+        .getDestination(b.tenantId, (await h.destinations().listDestinations(a.tenantId))[0].id),
+      /not found/,
+    );
   });
 
   it('CRUD Service: backfill as created, upsert with $set/$unset on resourceId, delete by _q, headers sent', async () => {
@@ -151,7 +192,18 @@ describe('delivery to webhooks and the CRUD Service', () => {
       };
       await until(() => crud.documents.length === 3, 'backfill of 3 resources');
       const doc = crud.documents.find((d) => d.resourceId === resourceIds[0])!;
-      assert.deepEqual(Object.keys(doc).sort(), ['_id', 'location', 'name', 'provider', 'rawData', 'relationships', 'resourceId', 'tags', 'timestamp', 'type']);
+      assert.deepEqual(Object.keys(doc).sort(), [
+        '_id',
+        'location',
+        'name',
+        'provider',
+        'rawData',
+        'relationships',
+        'resourceId',
+        'tags',
+        'timestamp',
+        'type',
+      ]);
       assert.equal(doc.provider, 'aws');
       assert.equal(doc.location, 'us-east-1');
       assert.ok(JSON.parse(Buffer.from(String(doc.rawData), 'base64').toString()).BucketName);
@@ -163,8 +215,18 @@ describe('delivery to webhooks and the CRUD Service', () => {
         tenantId,
         resourceIds[1],
       );
-      await until(() => crud.documents.length === 2 && !('name' in crud.documents.find((d) => d.resourceId === resourceIds[1])!), 'delete and $unset');
-      assert.ok(crud.requests.some((r) => r.method === 'DELETE' && decodeURIComponent(r.url).includes(`"resourceId":"${resourceIds[2]}"`)));
+      await until(
+        () =>
+          crud.documents.length === 2 &&
+          !('name' in crud.documents.find((d) => d.resourceId === resourceIds[1])!),
+        'delete and $unset',
+      );
+      assert.ok(
+        crud.requests.some(
+          (r) =>
+            r.method === 'DELETE' && decodeURIComponent(r.url).includes(`"resourceId":"${resourceIds[2]}"`),
+        ),
+      );
       const view = await h.destinations().getDestination(tenantId, destination.id);
       assert.equal(view.backfillPending, false);
       const test = await h.destinations().test(tenantId, destination.id);
@@ -177,7 +239,9 @@ describe('delivery to webhooks and the CRUD Service', () => {
   it('replay from a cursor sends the changes again; test reports a failing endpoint in words', async () => {
     const { tenantId, resourceIds } = await h.tenant(2);
     const rx = await receiver();
-    const { destination } = await h.destinations().createDestination(tenantId, { name: 'replay', kind: 'webhook', config: { url: rx.url } });
+    const { destination } = await h
+      .destinations()
+      .createDestination(tenantId, { name: 'replay', kind: 'webhook', config: { url: rx.url } });
     const start = (await h.destinations().getDestination(tenantId, destination.id)).cursor;
     for (const id of resourceIds) await h.change(tenantId, id, 'created');
     await rx.waitForAccepted(2);

@@ -12,7 +12,13 @@ import {
 } from '@tally/delivery';
 import { JobQueueService } from '@tally/jobs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createConnection, createResource, createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
+import {
+  createConnection,
+  createResource,
+  createTenant,
+  createTestEnvironment,
+  type TestEnvironment,
+} from '@tally/testing';
 import type { ReceivedWebhook } from '../../../aws-sandbox/src/standins';
 import { startWorker, type RunningWorker } from '../worker';
 
@@ -34,9 +40,19 @@ export interface DeliveryHarness {
   /** A tenant with one connection and `n` buckets. */
   tenant(n: number): Promise<{ tenantId: string; resourceIds: string[] }>;
   /** What a writer does: change the resource's state and record the change, in one transaction. */
-  change(tenantId: string, resourceId: string, kind: 'created' | 'updated' | 'deleted', name?: string): Promise<string>;
+  change(
+    tenantId: string,
+    resourceId: string,
+    kind: 'created' | 'updated' | 'deleted',
+    name?: string,
+  ): Promise<string>;
   /** The destination's view once `test` holds (the engine records right after each answer). */
-  until(tenantId: string, id: string, test: (v: DestinationView) => boolean, what: string): Promise<DestinationView>;
+  until(
+    tenantId: string,
+    id: string,
+    test: (v: DestinationView) => boolean,
+    what: string,
+  ): Promise<DestinationView>;
   /** The view once every change is delivered (lag 0). */
   caughtUp(tenantId: string, id: string): Promise<DestinationView>;
   close(): Promise<void>;
@@ -53,7 +69,13 @@ export async function startDeliveryHarness(
   const notifier = new ChangeNotifier(config);
   const jobs = new JobQueueService(config);
   const feed = new ChangeFeedService(prisma, config, new ChangeSequencer(prisma), notifier);
-  const engine = new DeliveryEngine(prisma, config, feed, new DeliveryStateRepository(prisma), defaultAdapters());
+  const engine = new DeliveryEngine(
+    prisma,
+    config,
+    feed,
+    new DeliveryStateRepository(prisma),
+    defaultAdapters(),
+  );
   const service = new DestinationsService(prisma, config, feed, engine, jobs);
   let version = 0;
   const harness: DeliveryHarness = {
@@ -92,7 +114,8 @@ export async function startDeliveryHarness(
       for (;;) {
         const view = await service.getDestination(tenantId, id);
         if (test(view)) return view;
-        if (Date.now() > deadline) throw new Error(`destination never became ${what}: ${JSON.stringify(view)}`);
+        if (Date.now() > deadline)
+          throw new Error(`destination never became ${what}: ${JSON.stringify(view)}`);
         await sleep(25);
       }
     },
@@ -113,7 +136,12 @@ export async function startDeliveryHarness(
 export interface WebhookPayload {
   type: string;
   timestamp: string;
-  data: { id: string; cursor: string; kind: string; resource: { id: string; name: string; deletedAt: string | null } };
+  data: {
+    id: string;
+    cursor: string;
+    kind: string;
+    resource: { id: string; name: string; deletedAt: string | null };
+  };
 }
 
 export function payloads(received: ReceivedWebhook[]): WebhookPayload[] {

@@ -55,10 +55,16 @@ export async function deliverPerResource(
       let failed: string | undefined;
       for (const i of chain) {
         if (failed) {
-          outcomes[i] = { ok: false, error: `not sent: an earlier change of this resource failed (${failed})` };
+          outcomes[i] = {
+            ok: false,
+            error: `not sent: an earlier change of this resource failed (${failed})`,
+          };
           continue;
         }
-        outcomes[i] = await send(batch[i]).catch((err: Error) => ({ ok: false as const, error: err.message }));
+        outcomes[i] = await send(batch[i]).catch((err: Error) => ({
+          ok: false as const,
+          error: err.message,
+        }));
         const out = outcomes[i];
         if (!out.ok) failed = out.error;
       }

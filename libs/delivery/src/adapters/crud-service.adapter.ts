@@ -47,21 +47,33 @@ export class CrudServiceAdapter implements DestinationAdapter {
     return deliverPerResource(batch, async (item) => {
       const q = encodeURIComponent(JSON.stringify({ [primaryKey]: item.resource.id }));
       const res = item.test
-        ? await requestDestination({ method: 'GET', url: `${base}/count?_q=${q}`, headers, timeoutMs: ctx.timeoutMs }, ctx.policy)
+        ? await requestDestination(
+            { method: 'GET', url: `${base}/count?_q=${q}`, headers, timeoutMs: ctx.timeoutMs },
+            ctx.policy,
+          )
         : item.kind === 'deleted'
-          ? await requestDestination({ method: 'DELETE', url: `${base}/?_q=${q}`, headers, timeoutMs: ctx.timeoutMs }, ctx.policy)
+          ? await requestDestination(
+              { method: 'DELETE', url: `${base}/?_q=${q}`, headers, timeoutMs: ctx.timeoutMs },
+              ctx.policy,
+            )
           : await requestDestination(
               {
                 method: 'POST',
                 url: `${base}/upsert-one?_q=${q}`,
                 headers,
                 timeoutMs: ctx.timeoutMs,
-                body: JSON.stringify(crudUpsertBody({ ...crudDocument(item), [primaryKey]: item.resource.id })),
+                body: JSON.stringify(
+                  crudUpsertBody({ ...crudDocument(item), [primaryKey]: item.resource.id }),
+                ),
               },
               ctx.policy,
             );
       if (res.status >= 200 && res.status < 300) return { ok: true };
-      return { ok: false, error: describeStatus(new URL(base).host, res.status, res.body), gone: res.status === 410 };
+      return {
+        ok: false,
+        error: describeStatus(new URL(base).host, res.status, res.body),
+        gone: res.status === 410,
+      };
     });
   }
 }

@@ -1,5 +1,12 @@
 import { requestDestination } from '../net/http-client';
-import { deliverPerResource, describeStatus, type DeliveryContext, type DeliveryItem, type DestinationAdapter, type ItemOutcome } from './adapter';
+import {
+  deliverPerResource,
+  describeStatus,
+  type DeliveryContext,
+  type DeliveryItem,
+  type DestinationAdapter,
+  type ItemOutcome,
+} from './adapter';
 import { signatureHeader } from './webhook.signing';
 
 /** The Standard Webhooks body of a change. */
@@ -38,7 +45,11 @@ export class WebhookAdapter implements DestinationAdapter {
         ctx.policy,
       );
       if (res.status >= 200 && res.status < 300) return { ok: true };
-      return { ok: false, error: describeStatus(new URL(url).host, res.status, res.body), gone: res.status === 410 };
+      return {
+        ok: false,
+        error: describeStatus(new URL(url).host, res.status, res.body),
+        gone: res.status === 410,
+      };
     });
   }
 }

@@ -24,7 +24,13 @@ export function signatureHeader(secrets: string[], id: string, timestamp: number
 }
 
 /** Whether any signature in a header matches `secret` (what a receiver does; used by the stand-in). */
-export function verifyWebhook(secret: string, id: string, timestamp: number, body: string, header: string): boolean {
+export function verifyWebhook(
+  secret: string,
+  id: string,
+  timestamp: number,
+  body: string,
+  header: string,
+): boolean {
   const expected = Buffer.from(signWebhook(secret, id, timestamp, body));
   return header.split(' ').some((sig) => {
     const got = Buffer.from(sig);

@@ -11,12 +11,17 @@ const CONFIGS = {
   webhook: z.strictObject({ url: z.string().max(2048) }),
   'crud-service': z.strictObject({
     url: z.string().max(2048),
-    primaryKey: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a field name').default('resourceId'),
+    primaryKey: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a field name')
+      .default('resourceId'),
     headers: z.record(headerName, z.string().max(4096)).optional(),
   }),
   sqs: z.strictObject({
     queueUrl: z.url({ message: 'must be an SQS queue URL' }),
-    roleArn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN'),
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN'),
   }),
   port: z.strictObject({
     baseUrl: z.string().max(2048).default('https://api.getport.io'),
@@ -26,8 +31,18 @@ const CONFIGS = {
 } as const;
 
 export const DestinationFilter = z.strictObject({
-  types: z.array(z.string().regex(/^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/, 'must be a type such as AWS::S3::Bucket')).max(100).optional(),
-  accountIds: z.array(z.string().regex(/^\d{12}$/, 'must be 12 digits')).max(1000).optional(),
+  types: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/, 'must be a type such as AWS::S3::Bucket'),
+    )
+    .max(100)
+    .optional(),
+  accountIds: z
+    .array(z.string().regex(/^\d{12}$/, 'must be 12 digits'))
+    .max(1000)
+    .optional(),
   connectionIds: z.array(z.uuid()).max(100).optional(),
 });
 export type DestinationFilter = z.infer<typeof DestinationFilter>;
@@ -70,7 +85,8 @@ export function parseConfig(
     try {
       checkDestinationUrl(rest[field], policy);
     } catch (err) {
-      if (err instanceof DestinationRefusedError) throw new ValidationError([{ field: `config.${field}`, message: err.message }]);
+      if (err instanceof DestinationRefusedError)
+        throw new ValidationError([{ field: `config.${field}`, message: err.message }]);
       throw err;
     }
   }

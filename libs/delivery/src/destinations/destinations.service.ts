@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '@tally/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
-import { PrismaService, type Destination, type DestinationKind, type Prisma, type PrismaClient } from '@tally/db';
+import {
+  PrismaService,
+  type Destination,
+  type DestinationKind,
+  type Prisma,
+  type PrismaClient,
+} from '@tally/db';
 import { JobQueueService } from '@tally/jobs';
 import type { DeliveryItem, DestinationSecrets, ItemOutcome } from '../adapters/adapter';
 import { generateWebhookSecret } from '../adapters/webhook.signing';
@@ -100,7 +106,10 @@ export class DestinationsService {
   }
 
   async listDestinations(tenantId: string): Promise<DestinationView[]> {
-    const rows = await this.prisma.destination.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.prisma.destination.findMany({
+      where: { tenantId },
+      orderBy: { createdAt: 'asc' },
+    });
     return Promise.all(rows.map((r) => this.view(r)));
   }
 
@@ -108,7 +117,11 @@ export class DestinationsService {
     return this.view(await this.load(tenantId, id));
   }
 
-  async updateDestination(tenantId: string, id: string, changes: DestinationChanges): Promise<DestinationView> {
+  async updateDestination(
+    tenantId: string,
+    id: string,
+    changes: DestinationChanges,
+  ): Promise<DestinationView> {
     const dest = await this.load(tenantId, id);
     const data: Prisma.DestinationUpdateInput = {};
     if (changes.name !== undefined) data.name = checkName(changes.name);
@@ -118,11 +131,16 @@ export class DestinationsService {
       const parsed = parseConfig(toApiKind(dest.kind), changes.config, networkPolicy(this.config));
       data.config = parsed.config as Prisma.InputJsonValue;
       const current = openSecrets(dest.secretsCipher, this.config.keyEncryptionKey, dest.id);
-      const next = { ...current, headers: parsed.secrets.headers ?? current.headers, clientSecret: parsed.secrets.clientSecret ?? current.clientSecret };
+      const next = {
+        ...current,
+        headers: parsed.secrets.headers ?? current.headers,
+        clientSecret: parsed.secrets.clientSecret ?? current.clientSecret,
+      };
       data.secretsCipher = new Uint8Array(sealSecrets(next, this.config.keyEncryptionKey, dest.id));
     }
     if (changes.status === 'paused') data.status = 'paused';
-    if (changes.status === 'active') Object.assign(data, { status: 'active', attempts: 0, nextAttemptAt: null, lastError: null });
+    if (changes.status === 'active')
+      Object.assign(data, { status: 'active', attempts: 0, nextAttemptAt: null, lastError: null });
     const row = await this.prisma.destination.update({ where: { id: dest.id }, data });
     if (row.status !== 'paused') await wakeDestination(this.jobs, row);
     return this.view(row);
@@ -139,7 +157,10 @@ export class DestinationsService {
    */
   async rotateSecret(tenantId: string, id: string): Promise<{ secret: string; previousExpiresAt: Date }> {
     const dest = await this.load(tenantId, id);
-    if (dest.kind !== 'webhook') throw new ValidationError([{ field: 'kind', message: 'only webhook destinations have a signing secret' }]);
+    if (dest.kind !== 'webhook')
+      throw new ValidationError([
+        { field: 'kind', message: 'only webhook destinations have a signing secret' },
+      ]);
     const secrets = openSecrets(dest.secretsCipher, this.config.keyEncryptionKey, dest.id);
     const now = Date.now();
     const previousExpiresAt = new Date(now + this.config.WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000);
@@ -147,13 +168,24 @@ export class DestinationsService {
       .filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now)
       .map((s) => ({ secret: s.secret, expiresAt: s.expiresAt ?? previousExpiresAt.toISOString() }));
     const secret = generateWebhookSecret();
-    const sealed = sealSecrets({ ...secrets, webhookSecrets: [{ secret }, ...kept] }, this.config.keyEncryptionKey, dest.id);
-    await this.prisma.destination.update({ where: { id: dest.id }, data: { secretsCipher: new Uint8Array(sealed) } });
+    const sealed = sealSecrets(
+      { ...secrets, webhookSecrets: [{ secret }, ...kept] },
+      this.config.keyEncryptionKey,
+      dest.id,
+    );
+    await this.prisma.destination.update({
+      where: { id: dest.id },
+      data: { secretsCipher: new Uint8Array(sealed) },
+    });
     return { secret, previousExpiresAt };
   }
 
   /** Re-sends from a cursor or from a time; resumes a paused destination. */
-  async replay(tenantId: string, id: string, from: { after?: string; since?: Date }): Promise<DestinationView> {
+  async replay(
+    tenantId: string,
+    id: string,
+    from: { after?: string; since?: Date },
+  ): Promise<DestinationView> {
     const dest = await this.load(tenantId, id);
     let cursor: bigint;
     if (from.after !== undefined) {
@@ -169,7 +201,9 @@ export class DestinationsService {
       const floor = await this.feed.startingPoint(tenantId);
       if (cursor < floor) cursor = floor;
     } else {
-      throw new ValidationError([{ field: 'after', message: 'give either after (a cursor) or since (a time)' }]);
+      throw new ValidationError([
+        { field: 'after', message: 'give either after (a cursor) or since (a time)' },
+      ]);
     }
     const row = await this.prisma.destination.update({
       where: { id: dest.id },
@@ -187,7 +221,11 @@ export class DestinationsService {
       .adapterFor(dest)
       .deliver([testItem(dest)], this.engine.context(dest))
       .catch((err: Error): ItemOutcome[] => [{ ok: false, error: err.message }]);
-    return { ok: outcome.ok, ...(outcome.ok ? {} : { error: outcome.error }), durationMs: Date.now() - started };
+    return {
+      ok: outcome.ok,
+      ...(outcome.ok ? {} : { error: outcome.error }),
+      durationMs: Date.now() - started,
+    };
   }
 
   /** Recent delivery attempts, newest first. */
@@ -237,7 +275,10 @@ export class DestinationsService {
       status: d.status,
       lastError: d.lastError,
       cursor: encodeChangeCursor(d.cursor),
-      lag: { changes: lag.changes, seconds: lag.oldest ? Math.max(0, Math.round((Date.now() - lag.oldest.getTime()) / 1000)) : 0 },
+      lag: {
+        changes: lag.changes,
+        seconds: lag.oldest ? Math.max(0, Math.round((Date.now() - lag.oldest.getTime()) / 1000)) : 0,
+      },
       delivered: Number(d.delivered),
       attempts: d.attempts,
       nextAttemptAt: d.nextAttemptAt,

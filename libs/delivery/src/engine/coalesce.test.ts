@@ -53,9 +53,21 @@ describe('coalescing and cursor advance', () => {
   });
 
   it('backs off exponentially with jitter under a ceiling', () => {
-    assert.equal(backoffMs(1, 1000, 60_000, () => 1), 1000);
-    assert.equal(backoffMs(1, 1000, 60_000, () => 0), 500);
-    assert.equal(backoffMs(4, 1000, 60_000, () => 1), 8000);
-    assert.equal(backoffMs(30, 1000, 60_000, () => 1), 60_000);
+    assert.equal(
+      backoffMs(1, 1000, 60_000, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffMs(1, 1000, 60_000, () => 0),
+      500,
+    );
+    assert.equal(
+      backoffMs(4, 1000, 60_000, () => 1),
+      8000,
+    );
+    assert.equal(
+      backoffMs(30, 1000, 60_000, () => 1),
+      60_000,
+    );
   });
 });

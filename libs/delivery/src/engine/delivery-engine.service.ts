@@ -84,9 +84,15 @@ export class DeliveryEngine {
     leaseMs: number,
   ): Promise<{ delivered: number; progressed: boolean; retryAt?: Date; lost?: boolean }> {
     const work = dest.backfillPending ? await this.backfillBatch(dest) : await this.feedBatch(dest);
-    if (!work.items.length && !work.backfillDone && work.next === dest.cursor) return { delivered: 0, progressed: false };
+    if (!work.items.length && !work.backfillDone && work.next === dest.cursor)
+      return { delivered: 0, progressed: false };
     const started = Date.now();
-    const outcomes = work.items.length ? await this.send(dest, work.items.map((i) => i.item)) : [];
+    const outcomes = work.items.length
+      ? await this.send(
+          dest,
+          work.items.map((i) => i.item),
+        )
+      : [];
     const failedFlags = outcomes.map((o) => !o.ok);
     const firstFailure = outcomes.find((o): o is Extract<ItemOutcome, { ok: false }> => !o.ok);
     const result: BatchResult = {
@@ -109,10 +115,19 @@ export class DeliveryEngine {
     if (!(await this.state.record(result))) return { delivered: 0, progressed: false, lost: true };
     if (firstFailure) {
       this.logger.warn(
-        { destinationId: dest.id, tenantId: dest.tenantId, attempt: dest.attempts + 1, error: firstFailure.error },
+        {
+          destinationId: dest.id,
+          tenantId: dest.tenantId,
+          attempt: dest.attempts + 1,
+          error: firstFailure.error,
+        },
         'delivery failed',
       );
-      return { delivered: result.delivered, progressed: false, retryAt: result.status === 'paused' ? undefined : result.nextAttemptAt };
+      return {
+        delivered: result.delivered,
+        progressed: false,
+        retryAt: result.status === 'paused' ? undefined : result.nextAttemptAt,
+      };
     }
     return { delivered: result.delivered, progressed: true };
   }
@@ -127,12 +142,19 @@ export class DeliveryEngine {
         status: 'paused',
       };
     }
-    const status = attempt >= c.DELIVERY_PAUSE_AFTER ? 'paused' : attempt >= c.DELIVERY_FAILING_AFTER ? 'failing' : dest.status;
+    const status =
+      attempt >= c.DELIVERY_PAUSE_AFTER
+        ? 'paused'
+        : attempt >= c.DELIVERY_FAILING_AFTER
+          ? 'failing'
+          : dest.status;
     const error =
       status === 'paused'
         ? `${f.error}. Paused after ${attempt} failed attempts; the backlog is kept: fix the endpoint, then resume the destination.`
         : f.error;
-    const nextAttemptAt = new Date(Date.now() + backoffMs(attempt, c.DELIVERY_BACKOFF_MS, c.DELIVERY_BACKOFF_MAX_MS));
+    const nextAttemptAt = new Date(
+      Date.now() + backoffMs(attempt, c.DELIVERY_BACKOFF_MS, c.DELIVERY_BACKOFF_MAX_MS),
+    );
     return { error, status: status as BatchResult['status'], nextAttemptAt };
   }
 
@@ -167,13 +189,25 @@ export class DeliveryEngine {
     };
   }
 
-  private async feedBatch(dest: Destination): Promise<{ items: CoalescedItem[]; next: bigint; backfillDone?: boolean }> {
-    const page = await this.feed.read(dest.tenantId, dest.cursor, filterOf(dest), this.config.DELIVERY_BATCH_SIZE);
-    return { items: coalesce(page.rows.map((r) => ({ item: toChangeItem(r), seq: r.seq! }))), next: page.next };
+  private async feedBatch(
+    dest: Destination,
+  ): Promise<{ items: CoalescedItem[]; next: bigint; backfillDone?: boolean }> {
+    const page = await this.feed.read(
+      dest.tenantId,
+      dest.cursor,
+      filterOf(dest),
+      this.config.DELIVERY_BATCH_SIZE,
+    );
+    return {
+      items: coalesce(page.rows.map((r) => ({ item: toChangeItem(r), seq: r.seq! }))),
+      next: page.next,
+    };
   }
 
   /** The next page of the current inventory, as `created` changes. */
-  private async backfillBatch(dest: Destination): Promise<{ items: CoalescedItem[]; next: bigint; backfillDone: boolean }> {
+  private async backfillBatch(
+    dest: Destination,
+  ): Promise<{ items: CoalescedItem[]; next: bigint; backfillDone: boolean }> {
     const limit = this.config.DELIVERY_BATCH_SIZE;
     const rows = await this.prisma.resource.findMany({
       where: {

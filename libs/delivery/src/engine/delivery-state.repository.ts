@@ -67,7 +67,12 @@ export class DeliveryStateRepository {
         lastAttemptAt: now,
         leaseUntil: new Date(now.getTime() + r.leaseMs),
         ...(failed
-          ? { attempts: { increment: 1 }, lastError: r.error, nextAttemptAt: r.nextAttemptAt, status: r.status }
+          ? {
+              attempts: { increment: 1 },
+              lastError: r.error,
+              nextAttemptAt: r.nextAttemptAt,
+              status: r.status,
+            }
           : { attempts: 0, lastError: null, nextAttemptAt: null, status: 'active', lastSuccessAt: now }),
       },
     });

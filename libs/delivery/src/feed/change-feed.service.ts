@@ -102,7 +102,8 @@ export class ChangeFeedService {
     const pruned = feed?.prunedThrough ?? 0n;
     if (after === undefined) return pruned;
     const seq = decodeChangeCursor(after);
-    if (seq < pruned) throw new CursorExpiredError(encodeChangeCursor(pruned), this.config.CHANGE_RETENTION_DAYS);
+    if (seq < pruned)
+      throw new CursorExpiredError(encodeChangeCursor(pruned), this.config.CHANGE_RETENTION_DAYS);
     return seq;
   }
 

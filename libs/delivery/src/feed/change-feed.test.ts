@@ -41,7 +41,14 @@ describe('change feed', () => {
     return { tenantId: tenant.id, connection, resources };
   }
 
-  async function insert(c: pg.Client | pg.Pool, tenantId: string, resourceId: string, kind = 'updated', source = 'sync', eventId: string | null = null) {
+  async function insert(
+    c: pg.Client | pg.Pool,
+    tenantId: string,
+    resourceId: string,
+    kind = 'updated',
+    source = 'sync',
+    eventId: string | null = null,
+  ) {
     return (await c.query<{ id: string }>(INSERT, [tenantId, resourceId, kind, source, eventId])).rows[0].id;
   }
 
@@ -66,11 +73,18 @@ describe('change feed', () => {
     await fast.query('COMMIT');
 
     const first = await feed.listChanges(tenantId);
-    assert.deepEqual(first.items.map((i) => i.id), [b]);
+    assert.deepEqual(
+      first.items.map((i) => i.id),
+      [b],
+    );
 
     await slow.query('COMMIT');
     const second = await feed.listChanges(tenantId, { after: first.nextCursor });
-    assert.deepEqual(second.items.map((i) => i.id), [a], 'the late commit is read after the cursor');
+    assert.deepEqual(
+      second.items.map((i) => i.id),
+      [a],
+      'the late commit is read after the cursor',
+    );
     assert.ok(decodeChangeCursor(second.items[0].cursor) > decodeChangeCursor(first.items[0].cursor));
     // The trap a timestamp or sequence cursor falls into: a was written before b.
     const rows = await env.prisma.resourceChange.findMany({ where: { id: { in: [a, b] } } });
@@ -99,7 +113,8 @@ describe('change feed', () => {
         for (let round = 0; round < 6; round++) {
           await w.query('BEGIN');
           const ids = [];
-          for (let k = 0; k < 3; k++) ids.push(await insert(w, tenantId, resources[(wi + k + round) % 10].id));
+          for (let k = 0; k < 3; k++)
+            ids.push(await insert(w, tenantId, resources[(wi + k + round) % 10].id));
           await sleep(Math.floor(Math.random() * 15));
           await w.query('COMMIT');
           written.push(...ids);
@@ -144,14 +159,33 @@ describe('change feed', () => {
     const all = await feed.listChanges(one.tenantId);
     assert.equal(all.items.length, 2);
     const item = all.items.find((i) => i.id === ev)!;
-    assert.deepEqual(Object.keys(item).sort(), ['at', 'changedFields', 'cursor', 'eventId', 'id', 'kind', 'resource', 'runId', 'source']);
+    assert.deepEqual(Object.keys(item).sort(), [
+      'at',
+      'changedFields',
+      'cursor',
+      'eventId',
+      'id',
+      'kind',
+      'resource',
+      'runId',
+      'source',
+    ]);
     assert.equal(item.source, 'event');
     assert.equal(item.eventId, 'evt-1');
     assert.equal(item.resource.provider, 'aws');
     assert.equal(item.resource.type, 'AWS::Lambda::Function');
-    assert.deepEqual((await feed.listChanges(one.tenantId, { type: 'AWS::Lambda::Function' })).items.map((i) => i.id), [ev]);
-    assert.deepEqual((await feed.listChanges(one.tenantId, { connectionId: conn2.id })).items.map((i) => i.id), [ev]);
-    assert.equal((await feed.listChanges(one.tenantId, { accountId: one.connection.accountId })).items.length, 1);
+    assert.deepEqual(
+      (await feed.listChanges(one.tenantId, { type: 'AWS::Lambda::Function' })).items.map((i) => i.id),
+      [ev],
+    );
+    assert.deepEqual(
+      (await feed.listChanges(one.tenantId, { connectionId: conn2.id })).items.map((i) => i.id),
+      [ev],
+    );
+    assert.equal(
+      (await feed.listChanges(one.tenantId, { accountId: one.connection.accountId })).items.length,
+      1,
+    );
     assert.ok(all.items.every((i) => i.resource.id !== other.resources[0].id));
   });
 
@@ -163,7 +197,10 @@ describe('change feed', () => {
     await sleep(150);
     const id = await insert(pool(), tenantId, resources[0].id);
     const page = await waiting;
-    assert.deepEqual(page.items.map((i) => i.id), [id]);
+    assert.deepEqual(
+      page.items.map((i) => i.id),
+      [id],
+    );
     assert.ok(Date.now() - t0 < 3000, `woken by the commit, took ${Date.now() - t0} ms`);
     const t1 = Date.now();
     const empty = await feed.listChanges(tenantId, { after: page.nextCursor, waitSeconds: 1 });
@@ -190,11 +227,17 @@ describe('change feed', () => {
     assert.match(err.message, /retention \(7 days\).*oldest cursor still readable is c1_/);
     const resumed = await feed.listChanges(tenantId, { after: err.oldestCursor });
     assert.equal(resumed.items.length, 1);
-    assert.equal((await feed.listChanges(tenantId)).items.length, 1, 'no cursor starts at the oldest retained');
+    assert.equal(
+      (await feed.listChanges(tenantId)).items.length,
+      1,
+      'no cursor starts at the oldest retained',
+    );
   });
 
   it('refuses a cursor it did not make, naming the parameter', async () => {
-    const err = await feed.listChanges((await createTenant(env.prisma)).id, { after: 'nope' }).catch((e: unknown) => e);
+    const err = await feed
+      .listChanges((await createTenant(env.prisma)).id, { after: 'nope' })
+      .catch((e: unknown) => e);
     assert.ok(err instanceof TallyError);
     assert.equal(err.code, 'validation_failed');
     assert.equal(err.details.fields?.[0].field, 'after');

@@ -58,7 +58,10 @@ describe('address policy (SSRF guard)', () => {
   it('checks URLs: scheme, https in production, credentials, literal addresses', () => {
     const open = { allowPrivate: false, requireHttps: false };
     assert.throws(() => checkDestinationUrl('ftp://example.com', open), /https/);
-    assert.throws(() => checkDestinationUrl('http://example.com', { ...open, requireHttps: true }), /production/);
+    assert.throws(
+      () => checkDestinationUrl('http://example.com', { ...open, requireHttps: true }),
+      /production/,
+    );
     assert.throws(() => checkDestinationUrl('https://u:p@example.com', open), /credentials/);
     assert.throws(() => checkDestinationUrl('https://169.254.169.254/latest', open), /link-local/);
     assert.throws(() => checkDestinationUrl('https://[::ffff:127.0.0.1]/', open), /loopback/);

@@ -1,6 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import { checkDestinationUrl, DestinationRefusedError, guardedLookup, type NetworkPolicy } from './destination-url';
+import {
+  checkDestinationUrl,
+  DestinationRefusedError,
+  guardedLookup,
+  type NetworkPolicy,
+} from './destination-url';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -97,7 +102,9 @@ export function requestDestination(req: HttpRequest, policy: NetworkPolicy): Pro
       },
     );
     const timer = setTimeout(() => {
-      finish(() => reject(new HttpFailure(`${url.host} did not answer within ${req.timeoutMs} ms`, 'timeout')));
+      finish(() =>
+        reject(new HttpFailure(`${url.host} did not answer within ${req.timeoutMs} ms`, 'timeout')),
+      );
       outgoing.destroy();
     }, req.timeoutMs);
     outgoing.on('error', (err) => finish(() => reject(networkFailure(err, url))));
