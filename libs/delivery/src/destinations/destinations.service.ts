@@ -11,6 +11,7 @@ import {
 } from '@tally/db';
 import { JobQueueService } from '@tally/jobs';
 import type { DeliveryItem, DestinationSecrets, ItemOutcome } from '../adapters/adapter';
+import { queueUrlProblem } from '../adapters/sqs.adapter';
 import { generateWebhookSecret } from '../adapters/webhook.signing';
 import { encodeChangeCursor } from '../feed/change-cursor';
 import { ChangeFeedService } from '../feed/change-feed.service';
@@ -74,6 +75,7 @@ export class DestinationsService {
   ): Promise<{ destination: DestinationView; secret?: string }> {
     const name = checkName(input.name);
     const { config, secrets } = parseConfig(input.kind, input.config, networkPolicy(this.config));
+    this.checkQueue(config);
     const filter = parseFilter(input.filter);
     const mapping = checkMapping(input.mapping);
     const id = randomUUID();
@@ -129,6 +131,7 @@ export class DestinationsService {
     if (changes.mapping !== undefined) data.mapping = checkMapping(changes.mapping ?? undefined);
     if (changes.config !== undefined) {
       const parsed = parseConfig(toApiKind(dest.kind), changes.config, networkPolicy(this.config));
+      this.checkQueue(parsed.config);
       data.config = parsed.config as Prisma.InputJsonValue;
       const current = openSecrets(dest.secretsCipher, this.config.keyEncryptionKey, dest.id);
       const next = {
@@ -247,6 +250,12 @@ export class DestinationsService {
       durationMs: d.durationMs,
       error: d.error,
     }));
+  }
+
+  private checkQueue(config: Record<string, unknown>): void {
+    if (typeof config.queueUrl !== 'string') return;
+    const problem = queueUrlProblem(config.queueUrl, this.config.AWS_ENDPOINT_URL_SQS);
+    if (problem) throw new ValidationError([{ field: 'config.queueUrl', message: problem }]);
   }
 
   private async load(tenantId: string, id: string): Promise<Destination> {
