@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { PrismaService, type Destination, type PrismaClient } from '@tally/db';
+import { metrics } from '@tally/metrics';
 import { toResourceView } from '@tally/tenancy';
 import type { DeliveryContext, DeliveryItem, DestinationAdapter, ItemOutcome } from '../adapters/adapter';
 import { openSecrets } from '../destinations/destination-secrets';
@@ -113,6 +114,15 @@ export class DeliveryEngine {
     }
     if (firstFailure) Object.assign(result, this.failure(dest, firstFailure));
     if (!(await this.state.record(result))) return { delivered: 0, progressed: false, lost: true };
+    const now = Date.now();
+    metrics.deliveryBatch(
+      dest.kind,
+      result.delivered,
+      outcomes.length - result.delivered,
+      dest.backfillPending
+        ? []
+        : work.items.filter((_, i) => outcomes[i].ok).map((it) => (now - it.item.at.getTime()) / 1000),
+    );
     if (firstFailure) {
       this.logger.warn(
         {

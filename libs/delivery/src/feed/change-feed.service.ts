@@ -117,6 +117,14 @@ export class ChangeFeedService {
    * delivered (a paused destination's backlog is kept), and remembers how far each feed was cut.
    */
   async pruneExpired(): Promise<number> {
+    // A tenant nobody reads still has its changes numbered before retention cuts them.
+    const unstamped = await this.prisma.$queryRawUnsafe<{ tenant_id: string }[]>(
+      `SELECT DISTINCT tenant_id FROM resource_changes WHERE seq IS NULL`,
+    );
+    for (const { tenant_id } of unstamped) {
+      for (let prev = -1n, head = 0n; head !== prev;)
+        [prev, head] = [head, await this.sequencer.stamp(tenant_id)];
+    }
     const [out] = await this.prisma.$queryRawUnsafe<{ removed: number }[]>(
       `WITH gone AS (
          DELETE FROM resource_changes c
