@@ -133,6 +133,38 @@ describe('delivery to webhooks and the CRUD Service', () => {
     await stuck.waitForAccepted(3);
   });
 
+  it('many destinations, a quarter of them hanging: the rest still deliver on time', async () => {
+    const { tenantId, resourceIds } = await h.tenant(1);
+    const [healthy, stuck] = [await receiver(), await receiver()];
+    stuck.hang();
+    for (let i = 0; i < 30; i++) {
+      await h
+        .destinations()
+        .createDestination(tenantId, {
+          name: `ok-${i}`,
+          kind: 'webhook',
+          config: { url: `${healthy.url}?d=${i}` },
+        });
+    }
+    for (let i = 0; i < 10; i++) {
+      await h
+        .destinations()
+        .createDestination(tenantId, {
+          name: `down-${i}`,
+          kind: 'webhook',
+          config: { url: `${stuck.url}?d=${i}` },
+        });
+    }
+    const t0 = Date.now();
+    await h.change(tenantId, resourceIds[0], 'updated');
+    await healthy.waitForAccepted(30, 10_000);
+    const ms = Date.now() - t0;
+    // Serialized behind the hanging ones it would take 10 × the 1 s timeout.
+    assert.ok(ms < 5000, `30 healthy destinations served in ${ms} ms`);
+    assert.equal(new Set(healthy.accepted().map((r) => r.path)).size, 30);
+    await stuck.waitFor((r) => r.length >= 10, 'the hanging destinations tried');
+  });
+
   it('a destination answering 410 is disabled (paused) with words the customer can act on', async () => {
     const { tenantId, resourceIds } = await h.tenant(1);
     const rx = await receiver();

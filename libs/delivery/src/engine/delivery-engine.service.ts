@@ -59,7 +59,8 @@ export class DeliveryEngine {
   async run(destinationId: string, owner = randomUUID()): Promise<RunOutcome> {
     const leaseMs = this.leaseMs();
     const dest = await this.state.claim(destinationId, owner, leaseMs);
-    if (!dest) return { ran: false, delivered: 0, more: false };
+    if (!dest)
+      return { ran: false, delivered: 0, more: false, retryAt: await this.state.retryTime(destinationId) };
     const started = Date.now();
     let delivered = 0;
     let current = dest;

@@ -45,6 +45,17 @@ export class DeliveryStateRepository {
     return this.prisma.destination.findUnique({ where: { id: destinationId } });
   }
 
+  /** When a destination that could not be claimed is due again (a wake-up came early), if it waits for a retry. */
+  async retryTime(destinationId: string): Promise<Date | undefined> {
+    const d = await this.prisma.destination.findUnique({
+      where: { id: destinationId },
+      select: { status: true, nextAttemptAt: true },
+    });
+    if (!d || d.status === 'paused' || !d.nextAttemptAt || d.nextAttemptAt.getTime() <= Date.now())
+      return undefined;
+    return d.nextAttemptAt;
+  }
+
   /** Gives the destination back (after its last batch). */
   async release(destinationId: string, owner: string): Promise<void> {
     await this.prisma.destination.updateMany({
