@@ -6,6 +6,7 @@ export { ChangeSequencer } from './feed/change-sequencer';
 export * from './adapters/adapter';
 export * from './adapters/webhook.signing';
 export { webhookBody, WebhookAdapter } from './adapters/webhook.adapter';
+export * from './adapters/sqs-delivery.template';
 export { SqsAdapter, messageGroupId, sqsBody } from './adapters/sqs.adapter';
 export { crudDocument, crudUpsertBody, CrudServiceAdapter } from './adapters/crud-service.adapter';
 export * from './destinations/destination.schemas';

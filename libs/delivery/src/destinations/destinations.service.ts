@@ -11,6 +11,7 @@ import {
 } from '@tally/db';
 import { JobQueueService } from '@tally/jobs';
 import type { DeliveryItem, DestinationSecrets, ItemOutcome } from '../adapters/adapter';
+import { renderSqsDeliveryTemplate, sqsDeliveryParameters } from '../adapters/sqs-delivery.template';
 import { queueUrlProblem } from '../adapters/sqs.adapter';
 import { generateWebhookSecret } from '../adapters/webhook.signing';
 import { encodeChangeCursor } from '../feed/change-cursor';
@@ -228,6 +229,23 @@ export class DestinationsService {
       ok: outcome.ok,
       ...(outcome.ok ? {} : { error: outcome.error }),
       durationMs: Date.now() - started,
+    };
+  }
+
+  /** An SQS destination's delivery-role template and the parameters to deploy it with. */
+  async cloudformation(
+    tenantId: string,
+    id: string,
+  ): Promise<{ template: string; parameters: Record<string, string> }> {
+    const dest = await this.load(tenantId, id);
+    if (dest.kind !== 'sqs') {
+      throw new ValidationError([
+        { field: 'kind', message: 'only sqs destinations have a CloudFormation template' },
+      ]);
+    }
+    return {
+      template: renderSqsDeliveryTemplate(),
+      parameters: sqsDeliveryParameters(this.config, tenantId, id),
     };
   }
 
