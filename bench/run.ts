@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { apiBench } from './api.bench';
+import { deliveryBench } from './delivery.bench';
 import { ingestBench } from './ingest.bench';
 import { memoryBench } from './memory.bench';
 import { schedulerBench } from './scheduler.bench';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   scheduler: schedulerBench,
   sync: syncBench,
   memory: memoryBench,
+  delivery: deliveryBench,
 };
 
 async function main(): Promise<void> {
