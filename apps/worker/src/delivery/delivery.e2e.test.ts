@@ -138,22 +138,18 @@ describe('delivery to webhooks and the CRUD Service', () => {
     const [healthy, stuck] = [await receiver(), await receiver()];
     stuck.hang();
     for (let i = 0; i < 30; i++) {
-      await h
-        .destinations()
-        .createDestination(tenantId, {
-          name: `ok-${i}`,
-          kind: 'webhook',
-          config: { url: `${healthy.url}?d=${i}` },
-        });
+      await h.destinations().createDestination(tenantId, {
+        name: `ok-${i}`,
+        kind: 'webhook',
+        config: { url: `${healthy.url}?d=${i}` },
+      });
     }
     for (let i = 0; i < 10; i++) {
-      await h
-        .destinations()
-        .createDestination(tenantId, {
-          name: `down-${i}`,
-          kind: 'webhook',
-          config: { url: `${stuck.url}?d=${i}` },
-        });
+      await h.destinations().createDestination(tenantId, {
+        name: `down-${i}`,
+        kind: 'webhook',
+        config: { url: `${stuck.url}?d=${i}` },
+      });
     }
     const t0 = Date.now();
     await h.change(tenantId, resourceIds[0], 'updated');
@@ -201,7 +197,7 @@ describe('delivery to webhooks and the CRUD Service', () => {
     await assert.rejects(
       h
         .destinations()
-        .getDestination(b.tenantId, (await h.destinations().listDestinations(a.tenantId))[0].id),
+        .getDestination(b.tenantId, (await h.destinations().listDestinations(a.tenantId)).items[0].id),
       /not found/,
     );
   });

@@ -111,7 +111,16 @@ describe('DestinationsService', () => {
     const other = (await createTenant(env.prisma)).id;
     assert.equal((await refusal(service.getDestination(other, destination.id))).code, 'not_found');
     assert.equal((await refusal(service.deleteDestination(other, destination.id))).code, 'not_found');
-    assert.deepEqual(await service.listDestinations(other), []);
+    assert.deepEqual(await service.listDestinations(other), { items: [], nextCursor: null });
+    await service.createDestination(tenantId, {
+      name: 'second',
+      kind: 'webhook',
+      config: { url: 'https://hooks.example.com/2' },
+    });
+    const first = await service.listDestinations(tenantId, { limit: 1 });
+    assert.equal(first.items.length, 1);
+    const rest = await service.listDestinations(tenantId, { limit: 10, cursor: first.nextCursor! });
+    assert.ok(rest.items.length >= 1 && rest.items.every((d) => d.id > first.items[0].id));
   });
 
   it('pauses and resumes; replay from a time moves the cursor before the first change since then', async () => {

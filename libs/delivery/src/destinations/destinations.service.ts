@@ -10,6 +10,14 @@ import {
   type PrismaClient,
 } from '@tally/db';
 import { JobQueueService } from '@tally/jobs';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  idCursor,
+  toPage,
+  type Page,
+  type PageRequest,
+} from '@tally/tenancy';
 import type { DeliveryItem, DestinationSecrets, ItemOutcome } from '../adapters/adapter';
 import { renderSqsDeliveryTemplate, sqsDeliveryParameters } from '../adapters/sqs-delivery.template';
 import { queueUrlProblem } from '../adapters/sqs.adapter';
@@ -108,12 +116,19 @@ export class DestinationsService {
     return { destination: await this.view(row), ...(secret ? { secret } : {}) };
   }
 
-  async listDestinations(tenantId: string): Promise<DestinationView[]> {
+  /** The tenant's destinations in id order, a page at a time (`?limit=&cursor=`). */
+  async listDestinations(
+    tenantId: string,
+    page: PageRequest = { limit: DEFAULT_PAGE_SIZE },
+  ): Promise<Page<DestinationView>> {
+    const after = page.cursor ? decodeCursor(page.cursor, idCursor).id : undefined;
     const rows = await this.prisma.destination.findMany({
-      where: { tenantId },
-      orderBy: { createdAt: 'asc' },
+      where: { tenantId, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' },
+      take: page.limit + 1,
     });
-    return Promise.all(rows.map((r) => this.view(r)));
+    const cut = toPage(rows, page.limit, (r) => ({ id: r.id }));
+    return { items: await Promise.all(cut.items.map((r) => this.view(r))), nextCursor: cut.nextCursor };
   }
 
   async getDestination(tenantId: string, id: string): Promise<DestinationView> {
