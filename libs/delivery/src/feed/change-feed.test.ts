@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { getResourceType, normalizeResource } from '@tally/aws';
 import { TallyError } from '@tally/common';
 import { poolOf } from '@tally/db';
+import { ResourceIngestRepository } from '@tally/sync';
 import {
   createConnection,
   createResource,
@@ -232,6 +234,47 @@ describe('change feed', () => {
       1,
       'no cursor starts at the oldest retained',
     );
+  });
+
+  it('serves what the sync ingest writes: created, updated, deleted with source sync and the run id', async () => {
+    const tenant = await createTenant(env.prisma);
+    const connection = await createConnection(env.prisma, tenant.id, { accountId: '111111111111' });
+    const run = await env.prisma.syncRun.create({
+      data: { tenantId: tenant.id, connectionId: connection.id, trigger: 'manual' },
+    });
+    const lambda = getResourceType('AWS::Lambda::Function');
+    const fn = (name: string, memory: number) =>
+      normalizeResource(lambda, {
+        identifier: name,
+        accountId: '111111111111',
+        region: 'us-east-1',
+        properties: { FunctionName: name, MemorySize: memory },
+      });
+    const ingest = new ResourceIngestRepository(env.prisma);
+    const scope = {
+      tenantId: tenant.id,
+      connectionId: connection.id,
+      accountId: '111111111111',
+      type: lambda.type,
+      runId: run.id,
+    };
+    await ingest.upsertPage(scope, [fn('a', 128), fn('b', 128)]);
+    await ingest.upsertPage(scope, [fn('a', 256)]);
+    const since = new Date(Date.now() + 1000);
+    await ingest.sweep({ ...scope, region: 'us-east-1', since });
+    const page = await feed.listChanges(tenant.id);
+    const seen = page.items.map((i) => [i.resource.identifier, i.kind, i.source, i.runId]);
+    assert.deepEqual(seen.slice(0, 3), [
+      ['a', 'created', 'sync', run.id],
+      ['b', 'created', 'sync', run.id],
+      ['a', 'updated', 'sync', run.id],
+    ]);
+    assert.deepEqual(page.items[2].changedFields, ['MemorySize']);
+    assert.deepEqual(
+      seen.slice(3).map((x) => x[1]),
+      ['deleted', 'deleted'],
+    );
+    assert.equal(page.items[2].resource.properties.MemorySize, 256);
   });
 
   it('refuses a cursor it did not make, naming the parameter', async () => {
