@@ -260,8 +260,14 @@ describe('change feed', () => {
     };
     await ingest.upsertPage(scope, [fn('a', 128), fn('b', 128)]);
     await ingest.upsertPage(scope, [fn('a', 256)]);
-    const since = new Date(Date.now() + 1000);
-    await ingest.sweep({ ...scope, region: 'us-east-1', since });
+    const before = await feed.listChanges(tenant.id);
+    // A long poll is woken by the sweep's own statement (a data-modifying CTE) at its commit.
+    const t0 = Date.now();
+    const woken = feed.listChanges(tenant.id, { after: before.nextCursor, waitSeconds: 10 });
+    await sleep(100);
+    await ingest.sweep({ ...scope, region: 'us-east-1', since: new Date(Date.now() + 1000) });
+    assert.equal((await woken).items.length, 2);
+    assert.ok(Date.now() - t0 < 3000, `woken in ${Date.now() - t0} ms`);
     const page = await feed.listChanges(tenant.id);
     const seen = page.items.map((i) => [i.resource.identifier, i.kind, i.source, i.runId]);
     assert.deepEqual(seen.slice(0, 3), [
