@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { apiBench } from './api.bench';
+import { deliveryBench } from './delivery.bench';
 import { ingestBench } from './ingest.bench';
 import { mappingBench } from './mapping.bench';
 import { memoryBench } from './memory.bench';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   sync: syncBench,
   memory: memoryBench,
   mapping: mappingBench,
+  delivery: deliveryBench,
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@tally/config';
 import { organizationsRegion } from '../partition/partition';
 
-export type AwsServiceName = 'cloudcontrol' | 'organizations' | 'sts';
+export type AwsServiceName = 'cloudcontrol' | 'organizations' | 'sts' | 'sqs';
 
 export interface AwsClientDefaults {
   region: string;
@@ -14,10 +14,11 @@ const ENDPOINT_VARIABLE = {
   cloudcontrol: 'AWS_ENDPOINT_URL_CLOUDCONTROL',
   organizations: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
   sts: 'AWS_ENDPOINT_URL_STS',
+  sqs: 'AWS_ENDPOINT_URL_SQS',
 } as const;
 
 // Cloud Control throttles routinely under inventory load: give it more attempts.
-const MAX_ATTEMPTS = { cloudcontrol: 6, organizations: 4, sts: 3 } as const;
+const MAX_ATTEMPTS = { cloudcontrol: 6, organizations: 4, sts: 3, sqs: 3 } as const;
 
 /**
  * The options every AWS SDK client is built with: region, the sandbox endpoint only when its
