@@ -14,6 +14,7 @@ import {
   DestinationsService,
 } from '@tally/delivery';
 import { JobQueueService, QUEUES } from '@tally/jobs';
+import { Metrics } from '@tally/metrics';
 import { startWebhookReceiver, type WebhookReceiver } from '../apps/aws-sandbox/src/standins';
 import { startWorker } from '../apps/worker/src/worker';
 import { createBenchEnvironment, type BenchEnvironment } from './support/environment';
@@ -38,6 +39,7 @@ export async function deliveryBench(): Promise<BenchResult> {
     feed,
     new DeliveryStateRepository(prisma),
     defaultAdapters(),
+    new Metrics({ defaultMetrics: false }),
   );
   const service = new DestinationsService(prisma, config, feed, engine, jobs);
   try {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AwsCredentialsModule, AwsCredentialsService } from '@tally/aws';
-import { APP_CONFIG, type AppConfig } from '@tally/config';
+import { AwsClients, AwsCredentialsModule, AwsCredentialsService } from '@tally/aws';
 import { SqsAdapter } from './adapters/sqs.adapter';
 import { DestinationsService } from './destinations/destinations.service';
 import { DESTINATION_ADAPTERS, defaultAdapters } from './engine/adapter-registry';
@@ -22,9 +21,9 @@ import { ChangeSequencer } from './feed/change-sequencer';
     DestinationsService,
     {
       provide: DESTINATION_ADAPTERS,
-      useFactory: (config: AppConfig, credentials: AwsCredentialsService) =>
-        defaultAdapters({ sqs: new SqsAdapter(config, credentials) }),
-      inject: [APP_CONFIG, AwsCredentialsService],
+      useFactory: (aws: AwsClients, credentials: AwsCredentialsService) =>
+        defaultAdapters({ sqs: new SqsAdapter(aws, credentials) }),
+      inject: [AwsClients, AwsCredentialsService],
     },
   ],
   exports: [ChangeFeedService, ChangeNotifier, DestinationsService, DeliveryEngine, DeliveryStateRepository],

@@ -1,5 +1,6 @@
 import { CloudControlClient } from '@aws-sdk/client-cloudcontrol';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { Inject, Injectable } from '@nestjs/common';
@@ -33,6 +34,15 @@ export class AwsClients {
   organizations(credentials: Credentials): OrganizationsClient {
     const options = { ...awsClientDefaults(this.config, 'organizations'), credentials };
     return instrumentAwsClient(new OrganizationsClient(options), this.metrics);
+  }
+
+  /** SQS in `region` (a customer's delivery queue); `requestTimeoutMs` bounds each request. */
+  sqs(region: string, credentials: Credentials, requestTimeoutMs: number): SQSClient {
+    const options = { ...awsClientDefaults(this.config, 'sqs', region), credentials };
+    return instrumentAwsClient(
+      new SQSClient({ ...options, requestHandler: { requestTimeout: requestTimeoutMs } }),
+      this.metrics,
+    );
   }
 
   /** Cloud Control in `region`; `pacer` paces its retries (callers take a turn before each first attempt). */

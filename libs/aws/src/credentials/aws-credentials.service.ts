@@ -54,7 +54,7 @@ export class AwsCredentialsService implements OnModuleDestroy {
     return () =>
       this.cache.get(key, async () => {
         const token = await this.tokens.mintDestinationToken(target);
-        this.sts ??= createStsClient(this.config);
+        this.sts ??= this.clients.sts();
         return assumeRoleWithWebIdentity(
           this.sts,
           {

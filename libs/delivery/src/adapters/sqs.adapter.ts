@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { awsClientDefaults, AwsCredentialsService } from '@tally/aws';
-import type { AppConfig } from '@tally/config';
+import { AwsClients, AwsCredentialsService } from '@tally/aws';
 import type { DeliveryContext, DeliveryItem, DestinationAdapter, ItemOutcome } from './adapter';
 import { webhookBody } from './webhook.adapter';
 
@@ -52,13 +51,13 @@ export class SqsAdapter implements DestinationAdapter {
   private readonly clients = new Map<string, SQSClient>();
 
   constructor(
-    private readonly config: AppConfig,
+    private readonly aws: AwsClients,
     private readonly credentials: AwsCredentialsService,
   ) {}
 
   async deliver(batch: DeliveryItem[], ctx: DeliveryContext): Promise<ItemOutcome[]> {
     const queueUrl = String(ctx.destination.config.queueUrl);
-    const problem = queueUrlProblem(queueUrl, this.config.AWS_ENDPOINT_URL_SQS);
+    const problem = queueUrlProblem(queueUrl, this.aws.config.AWS_ENDPOINT_URL_SQS);
     if (problem) return batch.map(() => ({ ok: false, error: `the queue URL ${problem}` }));
     const fifo = queueUrl.endsWith('.fifo');
     const client = this.client(ctx, queueUrl);
@@ -132,15 +131,13 @@ export class SqsAdapter implements DestinationAdapter {
     const key = `${ctx.destination.id}/${roleArn}/${queueUrl}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new SQSClient({
-        ...awsClientDefaults(this.config, 'sqs', queueRegion(queueUrl, this.config.AWS_REGION)),
-        credentials: this.credentials.forDestination({
-          tenantId: ctx.destination.tenantId,
-          destinationId: ctx.destination.id,
-          roleArn,
-        }),
-        requestHandler: { requestTimeout: ctx.timeoutMs },
+      const credentials = this.credentials.forDestination({
+        tenantId: ctx.destination.tenantId,
+        destinationId: ctx.destination.id,
+        roleArn,
       });
+      const region = queueRegion(queueUrl, this.aws.config.AWS_REGION);
+      client = this.aws.sqs(region, credentials, ctx.timeoutMs);
       this.clients.set(key, client);
     }
     return client;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TallyError } from '@tally/common';
 import { JobQueueService, QUEUES } from '@tally/jobs';
+import { Metrics } from '@tally/metrics';
 import {
   createConnection,
   createResource,
@@ -35,6 +36,7 @@ describe('DestinationsService', () => {
       feed,
       new DeliveryStateRepository(env.prisma),
       defaultAdapters(),
+      new Metrics({ defaultMetrics: false }),
     );
     service = new DestinationsService(env.prisma, env.config, feed, engine, jobs);
     tenantId = (await createTenant(env.prisma)).id;

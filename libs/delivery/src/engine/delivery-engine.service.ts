@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { PrismaService, type Destination, type PrismaClient } from '@tally/db';
-import { metrics } from '@tally/metrics';
+import { Metrics } from '@tally/metrics';
 import { toResourceView } from '@tally/tenancy';
 import type { DeliveryContext, DeliveryItem, DestinationAdapter, ItemOutcome } from '../adapters/adapter';
 import { openSecrets } from '../destinations/destination-secrets';
@@ -46,6 +46,7 @@ export class DeliveryEngine {
     @Inject(ChangeFeedService) private readonly feed: ChangeFeedService,
     @Inject(DeliveryStateRepository) private readonly state: DeliveryStateRepository,
     @Inject(DESTINATION_ADAPTERS) private readonly adapters: AdapterRegistry,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   /** A lease long enough for one batch at the worst (every request timing out). */
@@ -116,7 +117,7 @@ export class DeliveryEngine {
     if (firstFailure) Object.assign(result, this.failure(dest, firstFailure));
     if (!(await this.state.record(result))) return { delivered: 0, progressed: false, lost: true };
     const now = Date.now();
-    metrics.deliveryBatch(
+    this.metrics.deliveryBatch(
       dest.kind,
       result.delivered,
       outcomes.length - result.delivered,

@@ -5,9 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startWebhookReceiver, type WebhookReceiver } from '../../../aws-sandbox/src/standins';
-import { startWorker, type RunningWorker } from '../worker';
-import { FAST_DELIVERY_ENV, startDeliveryHarness, type DeliveryHarness } from './delivery.harness';
+import { startWebhookReceiver, type WebhookReceiver } from '../../apps/aws-sandbox/src/standins';
+import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
+import { FAST_DELIVERY_ENV, startDeliveryHarness, type DeliveryHarness } from '../support/delivery.harness';
 
 describe('a worker killed mid-delivery', () => {
   let h: DeliveryHarness;
@@ -42,7 +42,7 @@ describe('a worker killed mid-delivery', () => {
 
   it('delivers the change again after SIGKILL', async () => {
     const c = h.env.config;
-    child = spawn(process.execPath, [join(__dirname, '..', 'main.js')], {
+    child = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
       env: {
         ...process.env,
         ...FAST_DELIVERY_ENV,

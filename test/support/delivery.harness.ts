@@ -11,6 +11,7 @@ import {
   type DestinationView,
 } from '@tally/delivery';
 import { JobQueueService } from '@tally/jobs';
+import { Metrics } from '@tally/metrics';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createConnection,
@@ -19,8 +20,8 @@ import {
   createTestEnvironment,
   type TestEnvironment,
 } from '@tally/testing';
-import type { ReceivedWebhook } from '../../../aws-sandbox/src/standins';
-import { startWorker, type RunningWorker } from '../worker';
+import type { ReceivedWebhook } from '../../apps/aws-sandbox/src/standins';
+import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
 
 /** Worker settings that make failures quick to provoke. */
 export const FAST_DELIVERY_ENV = {
@@ -75,6 +76,7 @@ export async function startDeliveryHarness(
     feed,
     new DeliveryStateRepository(prisma),
     defaultAdapters(),
+    new Metrics({ defaultMetrics: false }),
   );
   const service = new DestinationsService(prisma, config, feed, engine, jobs);
   let version = 0;

@@ -6,8 +6,13 @@ import {
   startCrudServiceStandIn,
   startWebhookReceiver,
   type WebhookReceiver,
-} from '../../../aws-sandbox/src/standins';
-import { payloads, seqsByResource, startDeliveryHarness, type DeliveryHarness } from './delivery.harness';
+} from '../../apps/aws-sandbox/src/standins';
+import {
+  payloads,
+  seqsByResource,
+  startDeliveryHarness,
+  type DeliveryHarness,
+} from '../support/delivery.harness';
 
 describe('delivery to webhooks and the CRUD Service', () => {
   let h: DeliveryHarness;
