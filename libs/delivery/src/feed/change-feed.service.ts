@@ -53,6 +53,8 @@ export class ChangeFeedService {
     };
     const start = await this.startingPoint(tenantId, q.after);
     const deadline = Date.now() + Math.min(Math.max(q.waitSeconds ?? 0, 0), MAX_WAIT_SECONDS) * 1000;
+    // LISTEN must be in place before the first read: a commit while it connects would go unheard.
+    if (deadline > Date.now()) await this.notifier.start();
     for (;;) {
       const remaining = deadline - Date.now();
       const stop = new AbortController();
