@@ -9,7 +9,6 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'rate_limited'
-  | 'precondition_failed'
   | 'aws_error'
   | 'internal';
 

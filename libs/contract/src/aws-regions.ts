@@ -46,12 +46,3 @@ export const AWS_REGIONS = [
   'cn-north-1',
   'cn-northwest-1',
 ] as const;
-
-export type AwsRegion = (typeof AWS_REGIONS)[number];
-
-const SET: ReadonlySet<string> = new Set(AWS_REGIONS);
-
-/** True for a region name AWS actually has. */
-export function isAwsRegion(value: string): value is AwsRegion {
-  return SET.has(value);
-}
