@@ -93,3 +93,21 @@ async function clearRedisPrefix(env: TestEnvironment): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** A tenant made over the API by the admin key, with a tenant key unless `withKey: false`. */
+export async function signUpTenant(
+  api: ApiHarness,
+  { name = 'Acme Corp', withKey = true } = {},
+): Promise<{ tenantId: string; tenantKey: string }> {
+  const tenant = await api.request('POST', '/v1/tenants', { body: { name } });
+  if (tenant.status !== 201) throw new Error(`tenant not created: ${tenant.text}`);
+  const tenantId: string = tenant.body.id;
+  if (!withKey) return { tenantId, tenantKey: '' };
+  const key = await api.request('POST', `/v1/tenants/${tenantId}/api-keys`, { body: { name: 'ci' } });
+  return { tenantId, tenantKey: key.body.key };
+}
+
+/** The audit rows of one action, oldest first. */
+export function audits(api: ApiHarness, action: string) {
+  return api.env.prisma.auditEvent.findMany({ where: { action }, orderBy: { at: 'asc' } });
+}
