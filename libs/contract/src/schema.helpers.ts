@@ -37,6 +37,12 @@ export const pageQueryShape = {
 export const PageQuery = z.strictObject(pageQueryShape);
 export type PageQuery = z.output<typeof PageQuery>;
 
+/** A page of a list, as every list answers it. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
 /** A page of `item`: `{ items, nextCursor }`. */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { SyncTask } from '../api/types';
+import type { SyncTask } from '@tally/contract';
 import { duration, number, shortType } from '../format';
 import { errorOf, remediationOf } from '../remediation';
 import { TaskBadge } from './status';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { apiPath } from '../api/client';
-import type { Counts, Page, Resource, Summary } from '../api/types';
+import type { Counts, Page, Resource, Summary } from '@tally/contract';
 import { Empty, ErrorBox, Loading } from '../components/states';
 import { countEntries, number, relative, shortType } from '../format';
 import { useApi, useNow, useTitle } from '../hooks';
