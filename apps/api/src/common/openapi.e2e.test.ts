@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { responseSchemas } from '@tally/contract';
+import { Problem, responseSchemas } from '@tally/contract';
 import { createConnection, createResource } from '@tally/testing';
 import { signUpTenant, startApi, type ApiHarness } from '../test-support/api-harness';
 import { componentSchemas } from './openapi';
@@ -123,5 +123,18 @@ describe('api OpenAPI document', () => {
     assert.equal(res.status, 500);
     assert.equal(res.body.code, 'internal');
     assert.ok(!res.text.includes('not'), 'nothing of the broken answer is sent');
+  });
+
+  it('answers errors exactly as the contract Problem says: field-level errors carry field and message', async () => {
+    const res = await api.request('POST', '/v1/tenants', { body: { name: '', extra: 1 } });
+    assert.equal(res.status, 400);
+    const problem = z.strictObject(Problem.shape).parse(res.body);
+    assert.deepEqual(
+      problem.errors?.map((e) => Object.keys(e).sort()),
+      [
+        ['field', 'message'],
+        ['field', 'message'],
+      ],
+    );
   });
 });
