@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashApiKey } from '@tally/tenancy';
-import { audits, signUpTenant, startApi, type ApiHarness } from '../test-support/api-harness';
+import { assertAudited, audits, signUpTenant, suiteApi, type ApiHarness } from '../test-support/api-harness';
 
 // /v1/tenants/{t}/api-keys end to end over HTTP against a real PostgreSQL.
 describe('api /v1 api keys', () => {
@@ -9,13 +9,13 @@ describe('api /v1 api keys', () => {
   let tenantId: string;
   let tenantKey: string;
 
-  before(async () => {
-    api = await startApi();
-    ({ tenantId } = await signUpTenant(api, { withKey: false }));
-  });
-  after(async () => {
-    await api?.close();
-  });
+  suiteApi(
+    async (suite) => {
+      api = suite.api;
+      ({ tenantId } = await signUpTenant(api, { withKey: false }));
+    },
+    { tenant: false },
+  );
 
   it('creates a tenant key shown once, stored only as a hash, listed without secrets', async () => {
     const res = await api.request('POST', `/v1/tenants/${tenantId}/api-keys`, { body: { name: 'ci' } });
@@ -78,13 +78,6 @@ describe('api /v1 api keys', () => {
     assert.match(expired.body.detail, /expired/);
   });
   it('audits each state-changing call with its actor and request id', async () => {
-    const events = await api.env.prisma.auditEvent.findMany();
-    const actions = events.map((e) => e.action);
-    for (const a of ['api_key.bootstrap', 'api_key.create', 'api_key.revoke']) {
-      assert.ok(actions.includes(a), `audited ${a}`);
-    }
-    for (const e of events.filter((x) => x.action !== 'api_key.bootstrap')) {
-      assert.ok(e.actorKeyId && e.requestId, `${e.action} has who and request`);
-    }
+    await assertAudited(api, ['api_key.bootstrap', 'api_key.create', 'api_key.revoke']);
   });
 });

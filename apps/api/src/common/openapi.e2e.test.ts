@@ -1,22 +1,17 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Problem, responseSchemas } from '@tally/contract';
 import { createConnection, createResource } from '@tally/testing';
-import { signUpTenant, startApi, type ApiHarness } from '../test-support/api-harness';
+import { signUpTenant, suiteApi, type ApiHarness } from '../test-support/api-harness';
 import { componentSchemas } from './openapi';
 
 // The OpenAPI document the api serves, checked against the contract it is generated from.
 describe('api OpenAPI document', () => {
   let api: ApiHarness;
 
-  before(async () => {
-    api = await startApi();
-  });
-  after(async () => {
-    await api?.close();
-  });
+  suiteApi((suite) => void (api = suite.api), { tenant: false });
 
   it('publishes OpenAPI 3 at /docs-json describing every route, schema and error', async () => {
     const res = await api.request('GET', '/docs-json', { key: null });

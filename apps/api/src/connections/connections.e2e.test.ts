@@ -1,21 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createResource } from '@tally/testing';
-import { audits, signUpTenant, startApi, type ApiHarness } from '../test-support/api-harness';
+import { assertAudited, audits, suiteApi, type Suite } from '../test-support/api-harness';
 
 // /v1/tenants/{t}/connections end to end over HTTP against a real PostgreSQL.
 describe('api /v1 connections', () => {
-  let api: ApiHarness;
-  let tenantId: string;
-  let tenantKey: string;
-  let connectionId: string;
-
-  before(async () => {
-    api = await startApi();
-    ({ tenantId, tenantKey } = await signUpTenant(api));
-  });
-  after(async () => {
-    await api?.close();
+  let { api, tenantId, tenantKey } = {} as Suite;
+  let connectionId = '';
+  suiteApi(async (suite) => {
+    ({ api, tenantId, tenantKey } = suite);
   });
 
   it('creates a connection with its onboarding block', async () => {
@@ -138,13 +131,11 @@ describe('api /v1 connections', () => {
     assert.equal((event.details as { resourcesDeleted: number }).resourcesDeleted, 8);
   });
   it('audits each state-changing call with its actor and request id', async () => {
-    const events = await api.env.prisma.auditEvent.findMany();
-    const actions = events.map((e) => e.action);
-    for (const a of ['connection.create', 'connection.update', 'connection.verify', 'connection.delete']) {
-      assert.ok(actions.includes(a), `audited ${a}`);
-    }
-    for (const e of events.filter((x) => x.action !== 'api_key.bootstrap')) {
-      assert.ok(e.actorKeyId && e.requestId, `${e.action} has who and request`);
-    }
+    await assertAudited(api, [
+      'connection.create',
+      'connection.update',
+      'connection.verify',
+      'connection.delete',
+    ]);
   });
 });

@@ -1,18 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, createResource } from '@tally/testing';
-import { signUpTenant, startApi, type ApiHarness } from '../test-support/api-harness';
+import { suiteApi, type Suite } from '../test-support/api-harness';
 
 // /v1/tenants/{t}/resources and /summary end to end over HTTP against a real PostgreSQL.
 describe('api /v1 resources and summary', () => {
-  let api: ApiHarness;
-  let tenantId: string;
-  let tenantKey: string;
-  let connectionId: string;
-
-  before(async () => {
-    api = await startApi();
-    ({ tenantId, tenantKey } = await signUpTenant(api));
+  let { api, tenantId, tenantKey } = {} as Suite;
+  let connectionId = '';
+  suiteApi(async (suite) => {
+    ({ api, tenantId, tenantKey } = suite);
     // An active, scheduled connection whose last run was partial, and a pending one.
     const active = await createConnection(api.env.prisma, tenantId, {
       accountId: '123456789012',
@@ -32,9 +28,6 @@ describe('api /v1 resources and summary', () => {
         tasksFailed: 1,
       },
     });
-  });
-  after(async () => {
-    await api?.close();
   });
 
   it('lists resources with filters and cursor pagination, in the normalized shape', async () => {
