@@ -11,7 +11,7 @@ export interface CliOutput {
   tty: boolean;
 }
 
-export interface ParsedArgs {
+interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;
   positionals: string[];
 }

@@ -99,7 +99,6 @@ export const Connection = z
   })
   .register(responseSchemas, { id: 'Connection' });
 export type Connection = z.infer<typeof Connection>;
-export type ConnectionStatus = Connection['status'];
 
 /** What a customer needs to deploy the connection's stack. */
 export const Onboarding = z

@@ -69,7 +69,7 @@ function errorResponse(status: number) {
   });
 }
 
-export interface RouteDoc {
+interface RouteDoc {
   summary: string;
   description?: string;
   /** The request body's contract schema, with an example. */

@@ -120,7 +120,7 @@ function cellText(task: SyncTask): string {
   }
 }
 
-export function TaskDetail({ task, onClose }: { task: SyncTask; onClose?: () => void }) {
+function TaskDetail({ task, onClose }: { task: SyncTask; onClose?: () => void }) {
   const remediation = remediationOf(task);
   const err = errorOf(task);
   return (
