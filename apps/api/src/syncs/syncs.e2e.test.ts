@@ -24,7 +24,9 @@ describe('api /v1 syncs', () => {
     const syncs = `/v1/tenants/${tenantId}/connections/${connectionId}/syncs`;
     const refused = await api.request('POST', syncs, { key: tenantKey });
     assert.equal(refused.status, 409);
-    assert.ok(refused.body.remediation);
+    assert.equal(refused.body.code, 'conflict', 'the 409 the docs promise, never a 412');
+    assert.equal(refused.body.detail, 'The connection cannot sync (status pending, paused).');
+    assert.match(refused.body.remediation, /not verified yet/);
     await api.env.prisma.connection.update({ where: { id: connectionId }, data: { status: 'active' } });
     assert.equal((await api.request('POST', syncs, { key: tenantKey })).status, 409, 'still paused');
     const resumed = await api.request('PATCH', `/v1/tenants/${tenantId}/connections/${connectionId}`, {
