@@ -5,8 +5,8 @@ export {
   type IngestCounts,
   type SweepScope,
 } from './ingest/resource-ingest.repository';
-export { propertiesHash } from './ingest/properties-hash';
-export { SyncRunsService, syncRefusal } from './runs/sync-runs.service';
+export { propertiesHash, canonicalJson } from './ingest/properties-hash';
+export { SyncRunsService } from './runs/sync-runs.service';
 export { RunCompletion } from './runs/run-completion';
 export { SyncPlannerService, type PlanOutcome } from './plan/sync-planner.service';
 export {
