@@ -93,7 +93,7 @@ export async function startStsHarness(logs: CapturedLogs): Promise<StsHarness> {
     host,
     onboard,
     async close() {
-      service.onModuleDestroy();
+      service.onApplicationShutdown();
       await api.close();
       await sandbox.close();
       await env.close();

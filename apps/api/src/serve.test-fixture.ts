@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import type { Request, Response } from 'express';
 import { loadConfigOrExit } from '@tally/config';
 import { createApiApp } from './app';
-import { serveApi, withoutNestSignalHandlers } from './serve';
+import { serveApi } from './serve';
 
 // The real api process plus two test-only routes, started by serve.test.ts as a child process:
 // a slow request (to be in flight during SIGTERM) and an unhandled rejection.
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await withoutNestSignalHandlers(() => createApiApp(config));
+  const app = await createApiApp(config);
   app.use('/__test/slow', (req: Request, res: Response) => {
     setTimeout(() => res.json({ slow: 'done' }), Number(req.query.ms ?? 1500));
   });

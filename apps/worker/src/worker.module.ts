@@ -8,6 +8,7 @@ import { JobsModule } from '@tally/jobs';
 import { MetricsModule } from '@tally/metrics';
 import { SigningKeyRotationModule } from './signing-keys/signing-key-rotation.module';
 import { SyncWorkerModule } from './sync/sync-worker.module';
+import { WorkerHttp } from './worker-http';
 
 export interface WorkerOptions {
   logDestination?: NodeJS.WritableStream;
@@ -28,6 +29,7 @@ export class WorkerModule {
         SigningKeyRotationModule,
         SyncWorkerModule,
       ],
+      providers: [WorkerHttp],
     };
   }
 }
