@@ -90,6 +90,10 @@ export class SyncQueueWorker
 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.worker) return;
+    this.logger.log(
+      { component: 'queue-workers', queue: this.worker.name },
+      'taking no new jobs; finishing the active ones',
+    );
     const outcome = await drainQueueWorker(this.worker, this.config.SHUTDOWN_TIMEOUT_MS);
     this.logger.log(
       { component: 'queue-workers', queue: this.worker.name, outcome },
