@@ -99,7 +99,11 @@ describe('api process: graceful shutdown, start-up lines, unhandled rejections',
       await assert.rejects(get(api.port, '/healthz'), { code: 'ECONNREFUSED' });
       const done = await slow;
       assert.equal(done.status, 200);
-      assert.deepEqual(JSON.parse(done.body), { slow: 'done', db: 1 }, 'PostgreSQL was still open');
+      assert.deepEqual(
+        JSON.parse(done.body),
+        { slow: 'done', db: 1, enqueued: true },
+        'PostgreSQL and Redis were still open',
+      );
       assert.equal(await api.exited, 0);
       const text = api.lines.join('\n');
       assert.match(text, /draining: \/readyz now answers 503/);
