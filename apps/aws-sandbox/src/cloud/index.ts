@@ -44,6 +44,4 @@ export function createCloudSandbox(options: { scenario?: unknown } = {}): CloudS
   };
 }
 
-export { HANDLER_PERMISSIONS, RESOURCE_TYPE_NAMES, type ResourceTypeName } from './types';
-export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario/scenario.schema';
-export type { TruthResource } from './control/truth';
+export { HANDLER_PERMISSIONS, RESOURCE_TYPE_NAMES } from './types';

@@ -5,7 +5,7 @@ import type { IamStore } from '../iam/iam.store';
 import { StackEngine } from './stack.engine';
 import { invalid } from './template.parse';
 
-export { StackEngine, type Stack, type DeployInput } from './stack.engine';
+export { StackEngine } from './stack.engine';
 
 /** What the stack routes need from the rest of the sandbox. */
 export interface StackDeps {

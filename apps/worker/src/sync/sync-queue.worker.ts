@@ -30,7 +30,7 @@ type SyncJob = Job<JobPayloads[JobName], unknown, JobName>;
 const BUSY_DELAY_MS = 500;
 
 /** Which try a job is on, for processors that end things themselves on the last one. */
-export function attemptOf(job: Pick<Job, 'attemptsMade' | 'opts'>): Attempt {
+function attemptOf(job: Pick<Job, 'attemptsMade' | 'opts'>): Attempt {
   return { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
 }
 
