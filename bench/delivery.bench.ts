@@ -131,7 +131,7 @@ export async function deliveryBench(): Promise<BenchResult> {
     };
   } finally {
     await jobs.queue(QUEUES.delivery).obliterate({ force: true });
-    await jobs.onModuleDestroy();
+    await jobs.close();
     await notifier.onModuleDestroy();
     await rx.close();
     await env.close();

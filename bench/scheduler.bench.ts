@@ -114,7 +114,7 @@ export async function schedulerBench(): Promise<BenchResult> {
       ],
     };
   } finally {
-    await jobs.onModuleDestroy();
+    await jobs.close();
     await clearRedisPrefix(env.config);
     await env.close();
   }

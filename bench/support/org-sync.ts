@@ -58,7 +58,7 @@ export async function startOrgSync(o: OrgSyncOptions): Promise<OrgSync> {
     await analyze?.stop();
     await worker?.stop();
     await sandbox?.stop();
-    await jobs?.onModuleDestroy();
+    await jobs?.close();
     await issuer.close();
     await env?.close();
   };

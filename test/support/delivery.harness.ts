@@ -127,7 +127,7 @@ export async function startDeliveryHarness(
     async close() {
       await worker?.close();
       await notifier.onModuleDestroy();
-      await jobs.onModuleDestroy();
+      await jobs.close();
       await testEnv.close();
     },
   };

@@ -122,7 +122,7 @@ export async function startStsHarness(logs: CapturedLogs): Promise<StsHarness> {
     onboard,
     assumeWithToken,
     async close() {
-      service.onModuleDestroy();
+      service.onApplicationShutdown();
       await api.close();
       await sandbox.close();
       await env.close();

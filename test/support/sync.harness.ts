@@ -11,6 +11,7 @@ import {
   webIdentityTrustPolicy,
   type TestEnvironment,
 } from '@tally/testing';
+import type { TruthResource } from '../../apps/aws-sandbox/src/cloud/control/truth';
 import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';
 
@@ -25,14 +26,6 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Start the in-process worker (default true). */
   worker?: boolean;
-}
-
-export interface TruthResource {
-  accountId: string;
-  region: string;
-  type: string;
-  identifier: string;
-  properties: Record<string, unknown>;
 }
 
 export interface SyncHarness {

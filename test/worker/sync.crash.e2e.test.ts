@@ -101,7 +101,7 @@ describe('a worker killed mid-run', () => {
       h.connection.id,
       'manual',
     );
-    await jobs.onModuleDestroy();
+    await jobs.close();
     // Kill it once some tasks ended and some have not.
     const deadline = Date.now() + 15_000;
     for (;;) {

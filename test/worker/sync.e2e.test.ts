@@ -6,8 +6,8 @@ import {
   expectedInventory,
   startSyncHarness,
   type SyncHarness,
-  type TruthResource,
 } from '../support/sync.harness';
+import type { TruthResource } from '../../apps/aws-sandbox/src/cloud/control/truth';
 
 const MGMT = '111111111111';
 const WORK = '222222222222';

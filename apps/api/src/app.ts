@@ -21,6 +21,5 @@ export async function createApiApp(
   app.useBodyParser('json', { limit: '256kb', type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new ProblemFilter());
   setupOpenApi(app);
-  app.enableShutdownHooks();
   return app;
 }

@@ -13,6 +13,8 @@ interface Api {
   port: number;
   lines: string[];
   exited: Promise<number | null>;
+  /** Resolves once a log line matching `re` has been printed. */
+  waitFor(re: RegExp): Promise<void>;
 }
 
 /** GET with a fresh connection each time (no keep-alive), resolving with status and body. */
@@ -31,7 +33,7 @@ function get(port: number, path: string): Promise<{ status: number; body: string
 describe('api process: graceful shutdown, start-up lines, unhandled rejections', () => {
   let env: TestEnvironment;
 
-  const startApi = (): Promise<Api> =>
+  const startApi = (overrides: Record<string, string> = {}): Promise<Api> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [FIXTURE], {
         env: {
@@ -48,9 +50,13 @@ describe('api process: graceful shutdown, start-up lines, unhandled rejections',
           ADMIN_API_KEY: ADMIN_KEY,
           SHUTDOWN_DELAY_MS: '800',
           SHUTDOWN_TIMEOUT_MS: '10000',
+          ...overrides,
         },
       });
       const lines: string[] = [];
+      const watchers: { re: RegExp; seen(): void }[] = [];
+      const waitFor = (re: RegExp) =>
+        new Promise<void>((seen) => (lines.some((l) => re.test(l)) ? seen() : watchers.push({ re, seen })));
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       let buffer = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -59,8 +65,9 @@ describe('api process: graceful shutdown, start-up lines, unhandled rejections',
         buffer = parts.pop()!;
         for (const line of parts) {
           lines.push(line);
+          for (const w of watchers) if (w.re.test(line)) w.seen();
           const m = /"component":"http","port":(\d+)/.exec(line);
-          if (m) resolve({ child, port: Number(m[1]), lines, exited });
+          if (m) resolve({ child, port: Number(m[1]), lines, exited, waitFor });
         }
       });
       child.stderr.on('data', (d: Buffer) => lines.push(d.toString()));
@@ -80,7 +87,7 @@ describe('api process: graceful shutdown, start-up lines, unhandled rejections',
       assert.equal((await get(api.port, '/readyz')).status, 200);
       const started = Date.now();
       const slow = get(api.port, '/__test/slow?ms=2500');
-      await new Promise((r) => setTimeout(r, 200));
+      await api.waitFor(/slow request started/);
       api.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
       const draining = await get(api.port, '/readyz');
@@ -92,7 +99,11 @@ describe('api process: graceful shutdown, start-up lines, unhandled rejections',
       await assert.rejects(get(api.port, '/healthz'), { code: 'ECONNREFUSED' });
       const done = await slow;
       assert.equal(done.status, 200);
-      assert.deepEqual(JSON.parse(done.body), { slow: 'done' });
+      assert.deepEqual(
+        JSON.parse(done.body),
+        { slow: 'done', db: 1, enqueued: true },
+        'PostgreSQL and Redis were still open',
+      );
       assert.equal(await api.exited, 0);
       const text = api.lines.join('\n');
       assert.match(text, /draining: \/readyz now answers 503/);
@@ -102,6 +113,21 @@ describe('api process: graceful shutdown, start-up lines, unhandled rejections',
         assert.match(text, new RegExp(`"component":"${component}"`), component);
       }
       assert.ok(!text.includes('hunter2secret') && !text.includes(ADMIN_KEY), 'no secret in the logs');
+    } finally {
+      api.child.kill('SIGKILL');
+    }
+  });
+
+  it('on SIGTERM: a request still running at SHUTDOWN_TIMEOUT_MS is cut, and the process still exits 0', async () => {
+    const api = await startApi({ SHUTDOWN_DELAY_MS: '0', SHUTDOWN_TIMEOUT_MS: '300' });
+    try {
+      const slow = get(api.port, '/__test/slow?ms=20000');
+      const cut = assert.rejects(slow, { code: 'ECONNRESET' });
+      await api.waitFor(/slow request started/);
+      api.child.kill('SIGTERM');
+      await cut;
+      assert.equal(await api.exited, 0);
+      assert.match(api.lines.join('\n'), /requests still running at the shutdown timeout; closing them/);
     } finally {
       api.child.kill('SIGKILL');
     }

@@ -9,6 +9,7 @@ import { MetricsModule } from '@tally/metrics';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { SigningKeyRotationModule } from './signing-keys/signing-key-rotation.module';
 import { SyncWorkerModule } from './sync/sync-worker.module';
+import { WorkerHttp } from './worker-http';
 
 export interface WorkerOptions {
   logDestination?: NodeJS.WritableStream;
@@ -30,6 +31,7 @@ export class WorkerModule {
         SyncWorkerModule,
         DeliveryWorkerModule,
       ],
+      providers: [WorkerHttp],
     };
   }
 }

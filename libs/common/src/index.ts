@@ -1,5 +1,5 @@
 export * from './errors';
-export * from './logger';
 export * from './http-logger';
 export * from './paths';
 export * from './cfn-yaml-tags';
+export * from './process-lifecycle';

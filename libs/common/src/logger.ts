@@ -1,10 +1,10 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type LoggerOptions } from 'pino';
 
 /**
  * Paths that must never reach a log line. pino censors them wherever they appear at these depths;
  * keep the list generous: a secret in a log is a breach.
  */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',
@@ -44,10 +44,3 @@ export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): LoggerOp
     timestamp: pino.stdTimeFunctions.isoTime,
   };
 }
-
-/** A JSON logger for code outside Nest's DI (CLI, sandbox, scripts). */
-export function createLogger(name: string, destination?: pino.DestinationStream): Logger {
-  return destination ? pino({ ...loggerOptions(), name }, destination) : pino({ ...loggerOptions(), name });
-}
-
-export type { Logger };

@@ -130,7 +130,7 @@ const schema = z.object(shape).superRefine((env, ctx) => {
   }
 });
 
-export type Env = z.infer<typeof schema>;
+type Env = z.infer<typeof schema>;
 
 /** The validated configuration; `keyEncryptionKey` is the decoded KEY_ENCRYPTION_KEY (or the dev key). */
 export type AppConfig = Env & { keyEncryptionKey: Buffer; usingDevKey: boolean };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
@@ -33,16 +33,19 @@ export function createPrismaClient(connectionString: string, max = DB_POOL_SIZE)
   return client;
 }
 
-/** The process's one Prisma client, connected lazily and closed with the Nest application. */
+/**
+ * The process's one Prisma client, connected lazily and closed in Nest's last shutdown phase, once
+ * in-flight requests and active jobs no longer need it.
+ */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const { adapter, pool } = pooledAdapter(config.DATABASE_URL, DB_POOL_SIZE);
     super({ adapter });
     pools.set(this, pool);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

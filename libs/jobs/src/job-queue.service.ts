@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { JOB_QUEUE, type JobName, type JobPayloads, type QueueName } from './jobs';
@@ -6,7 +6,7 @@ import { createRedis, queuePrefix } from './redis';
 
 /** The only way into the queues: one typed `enqueue`. */
 @Injectable()
-export class JobQueueService implements OnModuleDestroy {
+export class JobQueueService implements OnApplicationShutdown {
   private readonly connection;
   private readonly queues = new Map<QueueName, Queue>();
 
@@ -33,8 +33,14 @@ export class JobQueueService implements OnModuleDestroy {
     return this.queue(JOB_QUEUE[name]).addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Closes the queues and their connection. */
+  async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
+  }
+
+  /** Last shutdown phase: draining jobs and in-flight requests may still enqueue until then. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 }

@@ -11,7 +11,7 @@ import {
 } from './signing-key.store';
 
 /** How long a replica signs with its cached active key before re-reading the database. */
-export const ACTIVE_KEY_CACHE_MS = 60_000;
+const ACTIVE_KEY_CACHE_MS = 60_000;
 
 export interface ActiveSigningKey {
   kid: string;

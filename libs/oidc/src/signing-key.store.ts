@@ -13,7 +13,7 @@ export const MAX_TOKEN_TTL_SECONDS = 600;
 export const RETIRED_KEY_PUBLISH_SECONDS = MAX_TOKEN_TTL_SECONDS + 300 + 300 + 1800;
 
 /** Retired rows (and their encrypted private keys) are deleted this long after retirement. */
-export const RETIRED_KEY_DELETE_DAYS = 7;
+const RETIRED_KEY_DELETE_DAYS = 7;
 
 type Tx = Prisma.TransactionClient;
 

@@ -36,7 +36,7 @@ export function destinationSubjectFor(tenantId: string, destinationId: string): 
 }
 
 /** Default token lifetime: enough for one STS call with retries. */
-export const DEFAULT_TOKEN_TTL_SECONDS = 300;
+const DEFAULT_TOKEN_TTL_SECONDS = 300;
 
 /** Builds the claim set for `subject`; ttl is capped at 10 minutes. */
 export function buildTokenClaims(

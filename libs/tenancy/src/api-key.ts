@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Every Tally API key starts with this, so a leaked key is recognisable (and scannable). */
-export const API_KEY_PREFIX = 'tly_';
+const API_KEY_PREFIX = 'tly_';
 /** Shape of a key: the prefix and 43+ base64url characters (32 random bytes). */
 export const API_KEY_PATTERN = /^tly_[A-Za-z0-9_-]{43,}$/;
 /** How many characters of a key are kept for display. */

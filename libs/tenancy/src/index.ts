@@ -22,10 +22,6 @@ export {
 export { AuditLog, type AuditEntry } from './audit.service';
 export { RateLimiter, type RateDecision } from './rate-limiter';
 export { ApiKeyGuard, RateLimitGuard, TenantAccessGuard, type AuthedRequest } from './auth.guard';
-export { AdminKeyBootstrap, BOOTSTRAP_KEY_NAME } from './admin-key.bootstrap';
+export { AdminKeyBootstrap } from './admin-key.bootstrap';
 export { TenancyModule } from './tenancy.module';
-export {
-  VerificationRecorder,
-  verificationStatusMessage,
-  type VerificationFindings,
-} from './verification.recorder';
+export { VerificationRecorder, type VerificationFindings } from './verification.recorder';

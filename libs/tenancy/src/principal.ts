@@ -1,5 +1,3 @@
-import { NotFoundError } from '@tally/common';
-
 export type Role = 'admin' | 'tenant';
 
 /** Who is calling: the API key that authenticated the request. */
@@ -19,9 +17,4 @@ export interface Actor {
 /** True when the principal may act on the tenant: admins everywhere, tenant keys at home. */
 export function canAccessTenant(principal: Principal, tenantId: string): boolean {
   return principal.role === 'admin' || principal.tenantId === tenantId;
-}
-
-/** Throws 404 (never 403: no existence leak) unless the principal may act on the tenant. */
-export function assertTenantAccess(principal: Principal, tenantId: string): void {
-  if (!canAccessTenant(principal, tenantId)) throw new NotFoundError('Tenant');
 }

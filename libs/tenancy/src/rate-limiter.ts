@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { createRedis, queuePrefix } from '@tally/jobs';
 
@@ -18,7 +18,7 @@ export interface RateDecision {
  * allowed: the limiter protects capacity, it must not take the API down with it.
  */
 @Injectable()
-export class RateLimiter implements OnModuleDestroy {
+export class RateLimiter implements OnApplicationShutdown {
   private readonly logger = new Logger(RateLimiter.name);
   private readonly redis;
   private readonly prefix: string;
@@ -54,7 +54,7 @@ export class RateLimiter implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     this.redis.disconnect();
   }
 }

@@ -55,7 +55,7 @@ export class VerificationRecorder {
 }
 
 /** The first failed check, in words the customer can act on; null when active. */
-export function verificationStatusMessage(result: VerificationFindings): string | null {
+function verificationStatusMessage(result: VerificationFindings): string | null {
   if (result.status === 'active') return null;
   const failed = result.checks.find((c) => !c.ok);
   if (!failed) return `Verification ended with status ${result.status}.`;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { PrismaService } from '@tally/db';
 import { createRedis } from '@tally/jobs';
@@ -24,8 +24,9 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 
 /** Liveness and readiness: ready means Postgres and Redis answer and the process is not draining. */
 @Injectable()
-export class HealthService implements BeforeApplicationShutdown, OnModuleDestroy {
-  private draining = false;
+export class HealthService implements OnApplicationShutdown {
+  /** Set when the api starts draining (ApiDrain): /readyz answers 503 from then on. */
+  draining = false;
   // A dedicated connection that fails fast: readiness must answer even while Redis is down.
   private readonly redis;
 
@@ -40,10 +41,6 @@ export class HealthService implements BeforeApplicationShutdown, OnModuleDestroy
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     this.redis.on('error', () => undefined);
-  }
-
-  beforeApplicationShutdown(): void {
-    this.draining = true;
   }
 
   async readiness(): Promise<Readiness> {
@@ -70,7 +67,8 @@ export class HealthService implements BeforeApplicationShutdown, OnModuleDestroy
     }
   }
 
-  onModuleDestroy(): void {
+  /** After the listener closed: in-flight requests may still have needed Redis until then. */
+  onApplicationShutdown(): void {
     this.redis.disconnect();
   }
 }

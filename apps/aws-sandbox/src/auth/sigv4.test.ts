@@ -6,6 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsError, JsonService } from '../contract';
 import { Sandbox, startSandbox } from '../sandbox';
 import type { IssuedCredentials } from '../sts/credentials.store';
+import { sdkFailure } from '../testing/sdk-failure';
 
 const ACCOUNT = '444455556666';
 const TRUST = {
@@ -46,15 +47,6 @@ const misnamedOrganizations: JsonService = {
     return {};
   },
 };
-
-async function rejection(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('SigV4 verification and authorization (real SDK over HTTP)', () => {
   let sandbox: Sandbox;
@@ -122,27 +114,27 @@ describe('SigV4 verification and authorization (real SDK over HTTP)', () => {
   });
 
   it('rejects a wrong secret with InvalidSignatureException', async () => {
-    const err = await rejection(list(cc({ secretAccessKey: 'x'.repeat(40) })));
+    const err = await sdkFailure(list(cc({ secretAccessKey: 'x'.repeat(40) })));
     assert.equal(err.name, 'InvalidSignatureException');
     assert.equal(err.$metadata?.httpStatusCode, 403);
   });
 
   it('rejects an unknown key or a wrong session token with UnrecognizedClientException', async () => {
-    const unknown = await rejection(list(cc({ accessKeyId: 'ASIAAAAAAAAAAAAAAAAA' })));
+    const unknown = await sdkFailure(list(cc({ accessKeyId: 'ASIAAAAAAAAAAAAAAAAA' })));
     assert.equal(unknown.name, 'UnrecognizedClientException');
-    const token = await rejection(list(cc({ sessionToken: 'not-the-token' })));
+    const token = await sdkFailure(list(cc({ sessionToken: 'not-the-token' })));
     assert.equal(token.name, 'UnrecognizedClientException');
     assert.equal(token.message, 'The security token included in the request is invalid.');
   });
 
   it('rejects expired credentials with ExpiredTokenException', async () => {
     creds.expiration = new Date(Date.now() - 1000);
-    const err = await rejection(list(cc()));
+    const err = await sdkFailure(list(cc()));
     assert.equal(err.name, 'ExpiredTokenException');
   });
 
   it('rejects a request signed 20 minutes off, and the SDK corrects its clock from the Date header', async () => {
-    const err = await rejection(
+    const err = await sdkFailure(
       list(cc({}, 'us-east-1', { systemClockOffset: -20 * 60_000, maxAttempts: 1 })),
     );
     assert.equal(err.name, 'InvalidSignatureException');
@@ -154,7 +146,7 @@ describe('SigV4 verification and authorization (real SDK over HTTP)', () => {
   it('rejects a credential scoped to another service', async () => {
     const org = new OrganizationsClient({ endpoint: sandbox.url, region: 'us-east-1', credentials: creds });
     clients.push(org);
-    const err = await rejection(org.send(new DescribeOrganizationCommand({})));
+    const err = await sdkFailure(org.send(new DescribeOrganizationCommand({})));
     assert.equal(err.name, 'InvalidSignatureException');
     assert.match(err.message, /scoped to correct service: 'not-organizations'/);
   });
@@ -177,12 +169,12 @@ describe('SigV4 verification and authorization (real SDK over HTTP)', () => {
 
   it('treats a disabled region like AWS: JSON services do not recognise the token, STS is not activated', async () => {
     sandbox.settings.update({ disabledRegions: { [ACCOUNT]: ['ap-east-1'] } });
-    const err = await rejection(list(cc({}, 'ap-east-1')));
+    const err = await sdkFailure(list(cc({}, 'ap-east-1')));
     assert.equal(err.name, 'UnrecognizedClientException');
     assert.ok(await list(cc({}, 'us-east-1')));
     const sts = new STSClient({ endpoint: sandbox.url, region: 'ap-east-1', credentials: creds });
     clients.push(sts);
-    const stsErr = await rejection(sts.send(new GetCallerIdentityCommand({})));
+    const stsErr = await sdkFailure(sts.send(new GetCallerIdentityCommand({})));
     assert.equal(stsErr.name, 'RegionDisabledException');
     assert.match(stsErr.message, /STS is not activated in this region for account:444455556666/);
   });
@@ -197,13 +189,13 @@ describe('SigV4 verification and authorization (real SDK over HTTP)', () => {
       clients.push(client);
       return client.send(new GetCallerIdentityCommand({}));
     };
-    assert.equal((await rejection(sts({ secretAccessKey: 'y'.repeat(40) }))).name, 'SignatureDoesNotMatch');
+    assert.equal((await sdkFailure(sts({ secretAccessKey: 'y'.repeat(40) }))).name, 'SignatureDoesNotMatch');
     assert.equal(
-      (await rejection(sts({ accessKeyId: 'ASIABBBBBBBBBBBBBBBB' }))).name,
+      (await sdkFailure(sts({ accessKeyId: 'ASIABBBBBBBBBBBBBBBB' }))).name,
       'InvalidClientTokenId',
     );
     creds.expiration = new Date(Date.now() - 1000);
-    assert.equal((await rejection(sts({}))).name, 'ExpiredToken');
+    assert.equal((await sdkFailure(sts({}))).name, 'ExpiredToken');
   });
 
   it('authorizes with the role policies: wildcards allow, an explicit Deny wins, no role denies', async () => {
@@ -225,7 +217,7 @@ describe('SigV4 verification and authorization (real SDK over HTTP)', () => {
       ],
     });
     assert.ok(await list(client));
-    const denied = await rejection(get());
+    const denied = await sdkFailure(get());
     assert.equal(denied.name, 'AccessDeniedException');
     assert.match(denied.message, /not authorized to perform: cloudformation:GetResource/);
     assert.equal(sandbox.calls.list().at(-1)?.errorCode, 'com.amazon.coral.service#AccessDeniedException');
@@ -246,9 +238,9 @@ describe('SigV4 verification and authorization (real SDK over HTTP)', () => {
       ],
     });
     assert.ok(await list(client));
-    assert.equal((await rejection(get())).name, 'AccessDeniedException');
+    assert.equal((await sdkFailure(get())).name, 'AccessDeniedException');
 
     sandbox.iam.deleteRole(ACCOUNT, 'Reader');
-    assert.equal((await rejection(list(client))).name, 'AccessDeniedException');
+    assert.equal((await sdkFailure(list(client))).name, 'AccessDeniedException');
   });
 });

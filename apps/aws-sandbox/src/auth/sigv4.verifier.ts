@@ -126,7 +126,7 @@ export class SigV4Verifier {
 }
 
 /** The SigV4 canonical request for the headers the client signed. */
-export function canonicalRequest(req: SignedRequest, signedHeaders: string[]): string {
+function canonicalRequest(req: SignedRequest, signedHeaders: string[]): string {
   const headers = signedHeaders.map((h) => `${h}:${canonicalHeaderValue(req.headers[h])}\n`).join('');
   const payloadHash = header1(req.headers['x-amz-content-sha256']) ?? sha256(req.body);
   return `${req.method}\n${canonicalPath(req.path)}\n${canonicalQuery(req.rawQuery)}\n${headers}\n${signedHeaders.join(';')}\n${payloadHash}`;

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { sdkFailure } from '../testing/sdk-failure';
 import { startTestIssuer, type TestIssuer } from '../testing/test-issuer';
 import { HANDLER_PERMISSIONS, RESOURCE_TYPE_NAMES } from './index';
 import type { TruthResource } from './control/truth';
@@ -27,15 +28,6 @@ const AUD = 'sts.amazonaws.com';
 const SUB = 'tenant:t1:connection:c1';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
-
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('cloud services through the AWS SDK over HTTP', () => {
   let sandbox: Sandbox;
@@ -166,16 +158,16 @@ describe('cloud services through the AWS SDK over HTTP', () => {
   });
 
   it('maps the AWS errors onto the SDK: unsupported, denied (coral), IAM-denied, wrong bucket region, throttled', async () => {
-    const unsupported = await failure(
+    const unsupported = await sdkFailure(
       cloudControl(MGMT, 'eu-west-1').send(new ListResourcesCommand({ TypeName: 'AWS::ECS::Cluster' })),
     );
     assert.equal(unsupported.name, 'UnsupportedActionException');
-    const denied = await failure(
+    const denied = await sdkFailure(
       cloudControl(MEMBER, 'us-east-1').send(new ListResourcesCommand({ TypeName: 'AWS::RDS::DBInstance' })),
     );
     assert.equal(denied.name, 'AccessDeniedException');
-    assert.equal(denied.$metadata.httpStatusCode, 400);
-    const iamDenied = await failure(
+    assert.equal(denied.$metadata?.httpStatusCode, 400);
+    const iamDenied = await sdkFailure(
       cloudControl(MEMBER, 'us-east-1').send(new ListResourcesCommand({ TypeName: 'AWS::Lambda::Function' })),
     );
     assert.equal(iamDenied.name, 'AccessDeniedException');
@@ -186,7 +178,7 @@ describe('cloud services through the AWS SDK over HTTP', () => {
     const all = (await (
       await fetch(`${sandbox.url}/_sandbox/truth?accountId=${MGMT}&type=AWS::S3::Bucket&region=eu-west-1`)
     ).json()) as { resources: TruthResource[] };
-    const wrong = await failure(
+    const wrong = await sdkFailure(
       cloudControl(MGMT, 'us-east-1').send(
         new GetResourceCommand({ TypeName: 'AWS::S3::Bucket', Identifier: all.resources[0]!.identifier }),
       ),
@@ -202,7 +194,7 @@ describe('cloud services through the AWS SDK over HTTP', () => {
     assert.equal(faults.status, 200);
     const client = cloudControl(MGMT, 'us-east-1');
     await client.send(new ListResourcesCommand({ TypeName: 'AWS::EC2::Instance' }));
-    const throttled = await failure(
+    const throttled = await sdkFailure(
       client.send(new ListResourcesCommand({ TypeName: 'AWS::EC2::Instance' })),
     );
     assert.equal(throttled.name, 'ThrottlingException');
@@ -236,7 +228,7 @@ describe('cloud services through the AWS SDK over HTTP', () => {
     assert.equal(statuses.get('333333333333'), 'SUSPENDED');
     const org = await client.send(new DescribeOrganizationCommand({}));
     assert.equal(org.Organization?.MasterAccountId, MGMT);
-    const member = await failure(organizations(MEMBER).send(new ListAccountsCommand({})));
+    const member = await sdkFailure(organizations(MEMBER).send(new ListAccountsCommand({})));
     assert.equal(member.name, 'AccessDeniedException');
   });
 });

@@ -6,7 +6,7 @@ import { StackEngine } from './stack.engine';
 import { invalid } from './template.parse';
 import type { LiveStores } from './stack.live-resources';
 
-export { StackEngine, type Stack, type DeployInput } from './stack.engine';
+export { StackEngine } from './stack.engine';
 
 /** What the stack routes need from the rest of the sandbox. */
 export interface StackDeps {

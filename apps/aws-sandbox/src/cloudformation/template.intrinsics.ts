@@ -47,7 +47,7 @@ const FN_KEYS = new Set([
 ]);
 
 /** The intrinsic an object is, if it is one (a single key naming a function). */
-export function intrinsicOf(node: Json): [string, Json] | undefined {
+function intrinsicOf(node: Json): [string, Json] | undefined {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
   const keys = Object.keys(node);
   return keys.length === 1 && FN_KEYS.has(keys[0]) ? [keys[0], node[keys[0]]] : undefined;

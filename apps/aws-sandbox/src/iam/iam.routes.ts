@@ -82,7 +82,7 @@ function providerView(p: OidcProvider) {
 }
 
 /** A role as JSON: documents as parsed objects. */
-export function roleView(r: Role) {
+function roleView(r: Role) {
   return {
     arn: r.arn,
     roleId: r.roleId,

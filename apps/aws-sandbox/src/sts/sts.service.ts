@@ -4,7 +4,7 @@ import { toXml, xmlEscape } from '../protocol/xml';
 import type { VerifiedCaller } from '../auth/sigv4.verifier';
 import type { WebIdentityService } from './web-identity.service';
 
-export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 /** What a served STS call produced, for the response and the call log. */
 export interface StsOutcome {

@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sandbox, startSandbox } from '../sandbox';
 import { TestIssuer, startTestIssuer } from '../testing/test-issuer';
+import { sdkFailure } from '../testing/sdk-failure';
 
 const ACCOUNT = '111122223333';
 const AUD = 'sts.amazonaws.com';
@@ -24,15 +25,6 @@ function trust(issuerHost: string, operator: string, sub: string, aud = AUD) {
       },
     ],
   };
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('STS AssumeRoleWithWebIdentity (real SDK over HTTP)', () => {
@@ -110,21 +102,21 @@ describe('STS AssumeRoleWithWebIdentity (real SDK over HTTP)', () => {
   });
 
   it('refuses another subject with AccessDenied', async () => {
-    const err = await rejection(assume(issuer.mint({ sub: 'tenant:t1:connection:other', aud: AUD })));
+    const err = await sdkFailure(assume(issuer.mint({ sub: 'tenant:t1:connection:other', aud: AUD })));
     assert.equal(err.name, 'AccessDenied');
     assert.equal(err.message, 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
     assert.equal(err.$metadata?.httpStatusCode, 403);
   });
 
   it('refuses a missing role with AccessDenied', async () => {
-    const err = await rejection(
+    const err = await sdkFailure(
       assume(issuer.mint({ sub: SUB, aud: AUD }), { RoleArn: `arn:aws:iam::${ACCOUNT}:role/Nope` }),
     );
     assert.equal(err.name, 'AccessDenied');
   });
 
   it('refuses a wrong audience with InvalidIdentityToken', async () => {
-    const err = await rejection(assume(issuer.mint({ sub: SUB, aud: 'someone-else' })));
+    const err = await sdkFailure(assume(issuer.mint({ sub: SUB, aud: 'someone-else' })));
     assert.equal(err.name, 'InvalidIdentityTokenException');
     assert.match(err.message, /audience/);
     // The SDK names the modeled exception; the wire code is AWS's awsQueryError code.
@@ -135,7 +127,7 @@ describe('STS AssumeRoleWithWebIdentity (real SDK over HTTP)', () => {
   it('names the issuer when no provider is registered for it', async () => {
     const other = await startTestIssuer();
     try {
-      const err = await rejection(assume(other.mint({ sub: SUB, aud: AUD })));
+      const err = await sdkFailure(assume(other.mint({ sub: SUB, aud: AUD })));
       assert.equal(err.name, 'InvalidIdentityTokenException');
       assert.equal(err.message, `No OpenIDConnect provider found in your account for ${other.url}`);
     } finally {
@@ -150,23 +142,23 @@ describe('STS AssumeRoleWithWebIdentity (real SDK over HTTP)', () => {
       roleName: 'TallyReader',
       assumeRolePolicyDocument: trust(`${issuer.host}/`, 'StringEquals', SUB),
     });
-    const err = await rejection(assume(issuer.mint({ sub: SUB, aud: AUD })));
+    const err = await sdkFailure(assume(issuer.mint({ sub: SUB, aud: AUD })));
     assert.equal(err.name, 'InvalidIdentityTokenException');
   });
 
   it('rejects an expired token with ExpiredTokenException, tolerating 5 minutes of skew', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const err = await rejection(assume(issuer.mint({ sub: SUB, aud: AUD, iat: now - 900, exp: now - 400 })));
+    const err = await sdkFailure(assume(issuer.mint({ sub: SUB, aud: AUD, iat: now - 900, exp: now - 400 })));
     assert.equal(err.name, 'ExpiredTokenException');
     const ok = await assume(issuer.mint({ sub: SUB, aud: AUD, iat: now - 600, exp: now - 120 }));
     assert.ok(ok.Credentials?.AccessKeyId);
   });
 
   it('rejects a bad signature and a key the issuer does not publish', async () => {
-    const forged = await rejection(assume(issuer.mint({ sub: SUB, aud: AUD }, { sign: 'wrong-key' })));
+    const forged = await sdkFailure(assume(issuer.mint({ sub: SUB, aud: AUD }, { sign: 'wrong-key' })));
     assert.equal(forged.name, 'InvalidIdentityTokenException');
     const before = issuer.jwksFetches();
-    const unknown = await rejection(assume(issuer.mint({ sub: SUB, aud: AUD }, { kid: 'never-published' })));
+    const unknown = await sdkFailure(assume(issuer.mint({ sub: SUB, aud: AUD }, { kid: 'never-published' })));
     assert.equal(unknown.name, 'InvalidIdentityTokenException');
     assert.match(unknown.message, /verification key/);
     assert.equal(issuer.jwksFetches() - before, 1, 'one refetch for an unknown kid');
@@ -175,7 +167,7 @@ describe('STS AssumeRoleWithWebIdentity (real SDK over HTTP)', () => {
   it('picks up a rotated key by refetching the JWKS once', async () => {
     await assume(issuer.mint({ sub: SUB, aud: AUD })); // caches the current JWKS
     const next = issuer.addKey(false);
-    const early = await rejection(assume(issuer.mint({ sub: SUB, aud: AUD }, { kid: next })));
+    const early = await sdkFailure(assume(issuer.mint({ sub: SUB, aud: AUD }, { kid: next })));
     assert.equal(early.name, 'InvalidIdentityTokenException');
     issuer.publish(next);
     const fetches = issuer.jwksFetches();
@@ -192,7 +184,7 @@ describe('STS AssumeRoleWithWebIdentity (real SDK over HTTP)', () => {
     const token = gone.mint({ sub: SUB, aud: AUD });
     await gone.close();
     sandbox.iam.createOidcProvider(ACCOUNT, { url: gone.url, clientIdList: [AUD] });
-    const err = await rejection(assume(token));
+    const err = await sdkFailure(assume(token));
     assert.equal(err.name, 'IDPCommunicationErrorException');
     assert.equal(sandbox.calls.list().at(-1)?.errorCode, 'IDPCommunicationError');
   });
@@ -209,27 +201,27 @@ describe('STS AssumeRoleWithWebIdentity (real SDK over HTTP)', () => {
     });
     assert.ok((await assume(issuer.mint({ sub: 'tenant:t9:connection:zz', aud: AUD }))).Credentials);
     assert.equal(
-      (await rejection(assume(issuer.mint({ sub: 'tenant:t10:connection:zz', aud: AUD })))).name,
+      (await sdkFailure(assume(issuer.mint({ sub: 'tenant:t10:connection:zz', aud: AUD })))).name,
       'AccessDenied',
     );
   });
 
   it('validates the session name, duration and role ARN like STS', async () => {
     const token = issuer.mint({ sub: SUB, aud: AUD });
-    const badName = await rejection(assume(token, { RoleSessionName: 'has space' }));
+    const badName = await sdkFailure(assume(token, { RoleSessionName: 'has space' }));
     assert.equal(badName.name, 'ValidationError');
-    const tooLong = await rejection(assume(token, { DurationSeconds: 7200 }));
+    const tooLong = await sdkFailure(assume(token, { DurationSeconds: 7200 }));
     assert.equal(tooLong.name, 'ValidationError');
     assert.match(tooLong.message, /MaxSessionDuration/);
-    const tooShort = await rejection(assume(token, { DurationSeconds: 600 }));
+    const tooShort = await sdkFailure(assume(token, { DurationSeconds: 600 }));
     assert.equal(tooShort.name, 'ValidationError');
-    const badArn = await rejection(assume(token, { RoleArn: 'arn:aws:iam::12:role/x-------------' }));
+    const badArn = await sdkFailure(assume(token, { RoleArn: 'arn:aws:iam::12:role/x-------------' }));
     assert.equal(badArn.name, 'ValidationError');
   });
 
   it('answers RegionDisabledException when the STS region is disabled for the role account', async () => {
     sandbox.settings.update({ stsRegion: 'ap-east-1', disabledRegions: { [ACCOUNT]: ['ap-east-1'] } });
-    const err = await rejection(assume(issuer.mint({ sub: SUB, aud: AUD })));
+    const err = await sdkFailure(assume(issuer.mint({ sub: SUB, aud: AUD })));
     assert.equal(err.name, 'RegionDisabledException');
     assert.equal(err.$metadata?.httpStatusCode, 403);
     sandbox.settings.update({ stsRegion: 'us-east-1' });

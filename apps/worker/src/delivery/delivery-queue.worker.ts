@@ -2,14 +2,22 @@ import {
   Inject,
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnModuleDestroy,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { ChangeFeedService, DeliveryEngine, wakeDestination } from '@tally/delivery';
 import { PrismaService, type PrismaClient } from '@tally/db';
-import { createRedis, JobQueueService, QUEUES, queuePrefix, type JobPayloads } from '@tally/jobs';
+import {
+  createRedis,
+  drainQueueWorker,
+  JobQueueService,
+  QUEUES,
+  queuePrefix,
+  type JobPayloads,
+} from '@tally/jobs';
 
 /** Delivery history kept per destination (the dashboard shows the recent part). */
 const HISTORY_DAYS = 7;
@@ -20,9 +28,10 @@ const HISTORY_DAYS = 7;
  * destination again (more work) or at its retry time.
  */
 @Injectable()
-export class DeliveryQueueWorker implements OnApplicationBootstrap, OnModuleDestroy {
+export class DeliveryQueueWorker
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('delivery');
-  /** Found by the worker's shutdown (it looks for a `worker` property). */
   worker?: Worker;
   private connection?: ReturnType<typeof createRedis>;
 
@@ -50,8 +59,18 @@ export class DeliveryQueueWorker implements OnApplicationBootstrap, OnModuleDest
     this.worker = worker;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+  /** Takes no new runs and lets the active ones finish (a run is bounded by its lease) before the connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.worker) return;
+    const outcome = await drainQueueWorker(this.worker, this.config.SHUTDOWN_TIMEOUT_MS);
+    this.logger.log(
+      { component: 'queue-workers', queue: this.worker.name, outcome },
+      'delivery runs drained',
+    );
+  }
+
+  onApplicationShutdown(): void {
+    // BullMQ closes only the connections it duplicated, not the one it was given.
     this.connection?.disconnect();
   }
 

@@ -5,7 +5,7 @@ import { PrismaService, type PrismaClient } from '@tally/db';
 import { rotateSigningKeysIfDue } from '@tally/oidc';
 
 /** How often each worker checks whether the active key is due (rotation itself is every SIGNING_KEY_ROTATION_DAYS). */
-export const ROTATION_CHECK_INTERVAL_MS = 60 * 60_000;
+const ROTATION_CHECK_INTERVAL_MS = 60 * 60_000;
 
 /**
  * Rotates the OIDC signing keys when the active one is older than SIGNING_KEY_ROTATION_DAYS.

@@ -2,12 +2,20 @@ import {
   Inject,
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnModuleDestroy,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
-import { createRedis, QUEUES, queuePrefix, type JobName, type JobPayloads } from '@tally/jobs';
+import {
+  createRedis,
+  drainQueueWorker,
+  QUEUES,
+  queuePrefix,
+  type JobName,
+  type JobPayloads,
+} from '@tally/jobs';
 import {
   AccountRegionLimiter,
   SyncFinisherService,
@@ -22,18 +30,21 @@ type SyncJob = Job<JobPayloads[JobName], unknown, JobName>;
 const BUSY_DELAY_MS = 500;
 
 /** Which try a job is on, for processors that end things themselves on the last one. */
-export function attemptOf(job: Pick<Job, 'attemptsMade' | 'opts'>): Attempt {
+function attemptOf(job: Pick<Job, 'attemptsMade' | 'opts'>): Attempt {
   return { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
 }
 
 /**
  * The sync queue's BullMQ worker: SYNC_CONCURRENCY jobs at once per process, a task only when its
- * (account, region) has a free slot. Jobs carry ids; the services reload everything.
+ * (account, region) has a free slot. Jobs carry ids; the services reload everything. On shutdown
+ * it takes no new job and lets the active ones finish (up to SHUTDOWN_TIMEOUT_MS) before the last
+ * phase closes the database and Redis connections they use.
  */
 @Injectable()
-export class SyncQueueWorker implements OnApplicationBootstrap, OnModuleDestroy {
+export class SyncQueueWorker
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('sync');
-  /** Found by the worker's shutdown (it looks for a `worker` property). */
   worker?: Worker;
   private connection?: ReturnType<typeof createRedis>;
 
@@ -64,10 +75,33 @@ export class SyncQueueWorker implements OnApplicationBootstrap, OnModuleDestroy 
     worker.on('failed', (job, err) => void this.onFailed(job as SyncJob | undefined, err));
     worker.on('error', (err) => this.logger.error({ err }, 'sync queue worker error'));
     this.worker = worker;
+    this.logger.log(
+      {
+        component: 'queue-workers',
+        queues: [worker.name],
+        concurrency: this.config.SYNC_CONCURRENCY,
+        perAccountRegion: this.config.SYNC_ACCOUNT_REGION_CONCURRENCY,
+        lockDurationMs: this.config.SYNC_LOCK_DURATION_MS,
+        shutdownTimeoutMs: this.config.SHUTDOWN_TIMEOUT_MS,
+      },
+      'queue workers running',
+    );
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.worker) return;
+    this.logger.log(
+      { component: 'queue-workers', queue: this.worker.name },
+      'taking no new jobs; finishing the active ones',
+    );
+    const outcome = await drainQueueWorker(this.worker, this.config.SHUTDOWN_TIMEOUT_MS);
+    this.logger.log(
+      { component: 'queue-workers', queue: this.worker.name, outcome },
+      outcome === 'finished' ? 'active jobs finished' : 'active jobs returned to the queue',
+    );
+  }
+
+  onApplicationShutdown(): void {
     // BullMQ closes only the connections it duplicated, not the one it was given.
     this.connection?.disconnect();
   }

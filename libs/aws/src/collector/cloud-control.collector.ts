@@ -112,8 +112,8 @@ export class CloudControlCollector {
     }
   }
 
-  /** Nest lifecycle hook (when provided as a Nest provider). */
-  onModuleDestroy(): void {
+  /** Nest's last shutdown phase (when provided as a Nest provider), after active jobs. */
+  onApplicationShutdown(): void {
     this.destroy();
   }
 

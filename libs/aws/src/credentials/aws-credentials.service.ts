@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
@@ -22,7 +22,7 @@ export interface AssumeTarget {
 
 /** Web-identity session credentials per (connection, account, role), cached in memory until shortly before expiry. */
 @Injectable()
-export class AwsCredentialsService implements OnModuleDestroy {
+export class AwsCredentialsService implements OnApplicationShutdown {
   private readonly cache: CredentialCache;
   private sts?: STSClient;
 
@@ -78,7 +78,8 @@ export class AwsCredentialsService implements OnModuleDestroy {
     this.cache.delete(cacheKey(target));
   }
 
-  onModuleDestroy(): void {
+  /** Last shutdown phase: active jobs and in-flight requests may still assume roles until then. */
+  onApplicationShutdown(): void {
     this.sts?.destroy();
     this.cache.clear();
   }

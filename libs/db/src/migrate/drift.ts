@@ -5,7 +5,7 @@ import { repoRoot } from '@tally/common';
 import { diffFromEmpty } from './schema-engine';
 
 /** What schema.prisma cannot express (expression indexes), as SQL run after the schema's own. */
-export const SCHEMA_EXTRAS_PATH = join(repoRoot(), 'prisma', 'schema-extras.sql');
+const SCHEMA_EXTRAS_PATH = join(repoRoot(), 'prisma', 'schema-extras.sql');
 
 /**
  * What a database's schema consists of, as sorted lines: enums, columns (type, nullability,

@@ -43,7 +43,7 @@ describe('DestinationsService', () => {
   });
   after(async () => {
     await jobs.queue(QUEUES.delivery).obliterate({ force: true });
-    await jobs.onModuleDestroy();
+    await jobs.close();
     await notifier.onModuleDestroy();
     await env.close();
   });

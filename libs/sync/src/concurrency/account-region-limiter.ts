@@ -54,8 +54,8 @@ export class AccountRegionLimiter {
 
   private ownsConnection = false;
 
-  /** Nest lifecycle hook: closes the connection it created. */
-  async onModuleDestroy(): Promise<void> {
+  /** Nest's last shutdown phase (after active jobs): closes the connection it created. */
+  async onApplicationShutdown(): Promise<void> {
     if (this.ownsConnection) await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

@@ -20,7 +20,7 @@ describe('SyncRunsService.requestRun', () => {
   });
   after(async () => {
     await jobs.queue(QUEUES.sync).obliterate({ force: true });
-    await jobs.onModuleDestroy();
+    await jobs.close();
     await env.close();
   });
 

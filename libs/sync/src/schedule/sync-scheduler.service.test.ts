@@ -25,7 +25,7 @@ function replica(env: TestEnvironment) {
     scheduler,
     runs,
     close: async () => {
-      await jobs.onModuleDestroy();
+      await jobs.close();
       await prisma.$disconnect();
     },
   };

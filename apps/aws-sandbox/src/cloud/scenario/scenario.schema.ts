@@ -10,7 +10,7 @@ const typeName = z.enum(RESOURCE_TYPE_NAMES);
 
 export const accountStatusSchema = z.enum(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE']);
 
-export const orgAccountSchema = z.object({
+const orgAccountSchema = z.object({
   id: accountId,
   name: z.string().min(1).max(50),
   email: z.email(),
@@ -20,7 +20,7 @@ export const orgAccountSchema = z.object({
   joinedTimestamp: z.number().optional(),
 });
 
-export const organizationSchema = z.object({
+const organizationSchema = z.object({
   /** `o-` + 10 to 32 lowercase letters/digits; derived from the seed when absent. */
   id: z
     .string()
@@ -33,7 +33,7 @@ export const organizationSchema = z.object({
 
 const countsSchema = z.partialRecord(typeName, z.number().int().min(0));
 
-export const resourcesSchema = z.object({
+const resourcesSchema = z.object({
   /** Resources of each type per (account, region); S3 buckets count in their home region. */
   perAccountRegion: countsSchema.default({}),
   /** Instead of (or on top of) `perAccountRegion`: this many resources spread deterministically. */
@@ -53,7 +53,7 @@ export const resourcesSchema = z.object({
   taggedRatio: z.number().min(0).max(1).default(0.7),
 });
 
-export const throttleRuleSchema = z.object({
+const throttleRuleSchema = z.object({
   accountId: accountId.optional(),
   region: region.optional(),
   /** SigV4 signing name: `cloudcontrolapi` or `organizations`. */
@@ -70,7 +70,7 @@ export const throttleSchema = z.object({
   rules: z.array(throttleRuleSchema).default([]),
 });
 
-export const faultsSchema = z.object({
+const faultsSchema = z.object({
   /** Probability (0..1) that a Cloud Control call fails with HandlerInternalFailureException. */
   handlerInternalFailureRate: z.number().min(0).max(1).default(0),
 });
