@@ -1,5 +1,6 @@
 // The seams between the sandbox's parts. The HTTP server (protocols, SigV4, STS, IAM) dispatches
 // signed JSON calls to services (Organizations, Cloud Control) through these types.
+import type { ConditionContext, Decision } from './iam/access';
 
 /** An AWS error as the wire protocols carry it (`__type` / `<Code>`), with its HTTP status. */
 export class AwsError extends Error {
@@ -14,6 +15,9 @@ export class AwsError extends Error {
     super(message);
     this.name = 'AwsError';
   }
+
+  /** JSON services in query-compatible mode (SQS): the `x-amzn-query-error` code, e.g. `AWS.SimpleQueueService.NonExistentQueue`. */
+  queryCode?: string;
 }
 
 /** Who is calling, established by the server from a valid SigV4 signature over STS-issued credentials. */
@@ -28,6 +32,13 @@ export interface CallContext {
   principalArn: string;
   /** Throws AccessDenied (in the calling service's error shape) unless the role's policies allow `action`. */
   authorize(action: string): void;
+  /**
+   * The decision of the caller's identity policies for `action` on a resource ARN, with conditions
+   * (a role without any policy allows everything, as `authorize` does).
+   */
+  identityDecision(action: string, resource: string, context?: ConditionContext): Decision;
+  /** The caller's organization id (`aws:PrincipalOrgID`), if its account is in one. */
+  organizationId?: string;
 }
 
 /** A JSON-protocol service (JSON 1.0 / 1.1) the server dispatches signed calls to. */

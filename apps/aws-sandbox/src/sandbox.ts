@@ -18,6 +18,9 @@ import { CredentialsStore } from './sts/credentials.store';
 import { IdpKeyCache } from './sts/idp-keys.cache';
 import { StsService } from './sts/sts.service';
 import { WebIdentityService } from './sts/web-identity.service';
+import { SqsService } from './sqs/sqs.service';
+import { SqsStore } from './sqs/sqs.store';
+import { sqsRoutes } from './sqs/sqs.routes';
 
 export interface SandboxOptions {
   /** 0 = ephemeral (tests). Default 4566. */
@@ -43,6 +46,8 @@ export interface Sandbox {
   calls: CallLog;
   credentials: CredentialsStore;
   cloud: CloudSandbox;
+  /** Every SQS queue (and every message each one received). */
+  sqs: SqsStore;
   /** Adds (or replaces, by target prefix) a JSON service. */
   registerService(service: JsonService): void;
   /** Same as `POST /_sandbox/reset`: back to the initial scenario, empty call log, no credentials. */
@@ -63,7 +68,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const cloud = createCloudSandbox({ scenario: opts.scenario });
   const services = new Map<string, JsonService>();
   const registerService = (s: JsonService) => void services.set(s.targetPrefix, s);
-  [...cloud.services, ...(opts.services ?? [])].forEach(registerService);
+  const sqs = new SqsStore();
+  const sqsService = new SqsService(sqs);
+  [...cloud.services, sqsService, ...(opts.services ?? [])].forEach(registerService);
 
   const control = new ControlRouter();
   const stacks = new StackEngine({ iam, organization: () => cloud.organization() });
@@ -79,6 +86,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     credentials.reset();
     keys.clear();
     stacks.reset();
+    sqs.reset();
     await cloudReset?.(undefined, new URLSearchParams());
     applyCoreScenario(opts.scenario, iam, settings);
   };
@@ -93,6 +101,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   control.add(cloudRoutes);
   control.add(createStackRoutes({ iam, organization: () => cloud.organization() }, stacks));
   control.add(iamRoutes(iam));
+  control.add(sqsRoutes(sqs));
   control.add(coreRoutes({ settings, calls, reset, routeKeys: () => control.keys() }));
 
   // Sandbox failures are always written (stderr); calls only with `log`.
@@ -112,6 +121,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       control,
       log,
       logCalls: !!opts.log,
+      organizationIdOf: (accountId) => cloud.organizationIdOf(accountId),
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -120,18 +130,22 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  sqs.baseUrl = url;
   return {
-    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+    url,
     port,
     iam,
     settings,
     calls,
     credentials,
     cloud,
+    sqs,
     registerService,
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        sqsService.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

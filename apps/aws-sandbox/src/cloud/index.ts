@@ -16,6 +16,8 @@ export interface CloudSandbox {
   controlRoutes: ControlRoutes;
   /** The organization as it is now (members only), or null for standalone accounts. */
   organization(): OrganizationView | null;
+  /** The organization id of a member account (`aws:PrincipalOrgID`), or undefined. */
+  organizationIdOf(accountId: string): string | undefined;
 }
 
 /** Used when no scenario is given: one standalone account, one region, no resources. */
@@ -40,6 +42,10 @@ export function createCloudSandbox(options: { scenario?: unknown } = {}): CloudS
       if (!org) return null;
       const accounts = runtime.state.organizationMembers().map((a) => ({ id: a.id, status: a.status }));
       return { managementAccountId: org.managementAccountId, accounts };
+    },
+    organizationIdOf: (accountId) => {
+      const org = runtime.state.organization;
+      return org && runtime.state.accounts.get(accountId)?.inOrganization ? org.id : undefined;
     },
   };
 }

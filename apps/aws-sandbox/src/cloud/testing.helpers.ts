@@ -17,6 +17,7 @@ export function fakeContext(
     roleArn: `arn:aws:iam::${accountId}:role/TallyReader`,
     principalArn: `arn:aws:sts::${accountId}:assumed-role/TallyReader/tally`,
     authorized,
+    identityDecision: (action) => (deny.includes(action) ? 'none' : 'allow'),
     authorize(action: string) {
       authorized.push(action);
       if (deny.includes(action))

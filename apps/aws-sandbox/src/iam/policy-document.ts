@@ -10,6 +10,7 @@ export interface PolicyStatement {
   Action?: string[];
   NotAction?: string[];
   Resource?: string[];
+  NotResource?: string[];
   /** `"*"` or `{ Federated: [...], AWS: [...], Service: [...] }`. */
   Principal?: '*' | Record<string, string[]>;
   /** operator → condition key → values. */
@@ -47,7 +48,7 @@ function parseStatement(s: unknown, what: string): PolicyStatement {
   if (r.Effect !== 'Allow' && r.Effect !== 'Deny') throw malformed(`${what}: Effect must be Allow or Deny`);
   const out: PolicyStatement = { Effect: r.Effect };
   if (typeof r.Sid === 'string') out.Sid = r.Sid;
-  for (const k of ['Action', 'NotAction', 'Resource'] as const) {
+  for (const k of ['Action', 'NotAction', 'Resource', 'NotResource'] as const) {
     if (r[k] !== undefined) out[k] = stringList(r[k], `${what}: ${k}`);
   }
   if (!out.Action && !out.NotAction) throw malformed(`${what}: Action or NotAction is required`);
@@ -132,4 +133,33 @@ export function policiesAllow(policies: PolicyDocument[], action: string): boole
     }
   }
   return allowed;
+}
+
+type Matcher = (pattern: string, value: string) => boolean;
+const OPERATORS: Record<string, { match: Matcher; negated: boolean }> = {
+  StringEquals: { match: (p, v) => p === v, negated: false },
+  StringNotEquals: { match: (p, v) => p === v, negated: true },
+  StringEqualsIgnoreCase: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: false },
+  StringNotEqualsIgnoreCase: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: true },
+  StringLike: { match: (p, v) => wildcardMatch(p, v), negated: false },
+  StringNotLike: { match: (p, v) => wildcardMatch(p, v), negated: true },
+  ArnEquals: { match: (p, v) => wildcardMatch(p, v), negated: false },
+  ArnLike: { match: (p, v) => wildcardMatch(p, v), negated: false },
+  ArnNotEquals: { match: (p, v) => wildcardMatch(p, v), negated: true },
+  ArnNotLike: { match: (p, v) => wildcardMatch(p, v), negated: true },
+  Bool: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: false },
+};
+
+/** One operator on one key. Unsupported operators (incl. ForAnyValue:/ForAllValues:) never hold. */
+export function conditionHolds(
+  operator: string,
+  contextValues: string[] | undefined,
+  policyValues: string[],
+): boolean {
+  const ifExists = operator.endsWith('IfExists');
+  const op = OPERATORS[ifExists ? operator.slice(0, -'IfExists'.length) : operator];
+  if (!op) return false;
+  if (!contextValues || contextValues.length === 0) return ifExists || op.negated;
+  const anyMatch = contextValues.some((v) => policyValues.some((p) => op.match(p, v)));
+  return op.negated ? !anyMatch : anyMatch;
 }

@@ -10,6 +10,7 @@ import {
   stsRegionDisabledError,
 } from '../auth/auth-errors';
 import { AuthFailure, SigV4Verifier, SignedRequest, VerifiedCaller } from '../auth/sigv4.verifier';
+import { evaluatePolicies } from '../iam/access';
 import type { IamStore } from '../iam/iam.store';
 import { StsService, UNSIGNED_STS_ACTIONS, queryErrorXml } from '../sts/sts.service';
 import type { CallLog, CallInput } from './call-log';
@@ -28,6 +29,8 @@ export interface ServerDeps {
   log: (line: Record<string, unknown>) => void;
   /** Log every AWS call (not only failures of the sandbox itself). */
   logCalls: boolean;
+  /** The organization id of an account (for `aws:PrincipalOrgID`), if it is in one. */
+  organizationIdOf?: (accountId: string) => string | undefined;
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -96,6 +99,7 @@ async function serveJson(
       'content-type': contentType,
       'x-amzn-requestid': requestId,
       'content-length': Buffer.byteLength(payload),
+      ...(e.queryCode ? { 'x-amzn-query-error': `${e.queryCode};${e.fault}` } : {}),
     });
     res.end(payload);
   }
@@ -180,6 +184,16 @@ function callContext(deps: ServerDeps, caller: VerifiedCaller, service: JsonServ
     region: caller.region,
     roleArn: c.roleArn,
     principalArn: c.principalArn,
+    organizationId: deps.organizationIdOf?.(c.accountId),
+    identityDecision(action, resource, context) {
+      const role = deps.iam.getRole(c.accountId, c.roleName);
+      if (!role) return 'none';
+      if (!role.policies.length) return 'allow';
+      return evaluatePolicies(
+        role.policies.map((p) => p.parsed),
+        { action, resource, context },
+      );
+    },
     authorize(action: string) {
       const role = deps.iam.getRole(c.accountId, c.roleName);
       if (role && deps.iam.roleAllows(role, action)) return;

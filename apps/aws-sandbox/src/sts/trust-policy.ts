@@ -4,8 +4,8 @@
 import {
   PolicyDocument,
   PolicyStatement,
+  conditionHolds,
   statementCoversAction,
-  wildcardMatch,
 } from '../iam/policy-document';
 
 export interface WebIdentityRequestContext {
@@ -49,26 +49,4 @@ function conditionsHold(s: PolicyStatement, context: Map<string, string[]>): boo
   return true;
 }
 
-type Matcher = (pattern: string, value: string) => boolean;
-const OPERATORS: Record<string, { match: Matcher; negated: boolean }> = {
-  StringEquals: { match: (p, v) => p === v, negated: false },
-  StringNotEquals: { match: (p, v) => p === v, negated: true },
-  StringEqualsIgnoreCase: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: false },
-  StringNotEqualsIgnoreCase: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: true },
-  StringLike: { match: (p, v) => wildcardMatch(p, v), negated: false },
-  StringNotLike: { match: (p, v) => wildcardMatch(p, v), negated: true },
-};
-
-/** One operator on one key. Unsupported operators (incl. ForAnyValue:/ForAllValues:) never hold. */
-export function conditionHolds(
-  operator: string,
-  contextValues: string[] | undefined,
-  policyValues: string[],
-): boolean {
-  const ifExists = operator.endsWith('IfExists');
-  const op = OPERATORS[ifExists ? operator.slice(0, -'IfExists'.length) : operator];
-  if (!op) return false;
-  if (!contextValues || contextValues.length === 0) return ifExists || op.negated;
-  const anyMatch = contextValues.some((v) => policyValues.some((p) => op.match(p, v)));
-  return op.negated ? !anyMatch : anyMatch;
-}
+export { conditionHolds };
