@@ -99,6 +99,26 @@ export const ORGANIZATION_ACTIONS = [
   'organizations:DescribeOrganization',
 ] as const;
 
+/** What the role may do on its live-event queue (only that queue: receive, delete, change visibility, attributes, URL). */
+export const LIVE_EVENTS_QUEUE_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+] as const;
+
+/** What the role may do on the DLQ: read its depth. */
+export const LIVE_EVENTS_DLQ_ACTIONS = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] as const;
+
+/** Reads verification uses to report live-event coverage (forwarder rules, logging trails). */
+export const LIVE_EVENTS_READ_ACTIONS = [
+  'events:DescribeRule',
+  'events:ListRules',
+  'cloudtrail:DescribeTrails',
+  'cloudtrail:GetTrailStatus',
+] as const;
+
 /** Every handler permission of the supported types, unique and sorted (the template's policy). */
 export function handlerActions(types: readonly SupportedResourceType[] = SUPPORTED_RESOURCE_TYPES): string[] {
   const all = types.flatMap((t) => [...HANDLER_PERMISSIONS[t].list, ...HANDLER_PERMISSIONS[t].read]);
@@ -108,7 +128,13 @@ export function handlerActions(types: readonly SupportedResourceType[] = SUPPORT
 /** Every action the role is granted: Cloud Control, the handlers, and (organization) Organizations reads. */
 export function grantedActions(mode: 'account' | 'organization'): string[] {
   const org = mode === 'organization' ? [...ORGANIZATION_ACTIONS] : [];
-  return uniqueSorted([...CLOUD_CONTROL_ACTIONS, ...handlerActions(), ...org]);
+  return uniqueSorted([
+    ...CLOUD_CONTROL_ACTIONS,
+    ...handlerActions(),
+    ...LIVE_EVENTS_READ_ACTIONS,
+    ...LIVE_EVENTS_QUEUE_ACTIONS,
+    ...org,
+  ]);
 }
 
 /** Why the role holds each group of actions (for the docs and the API's onboarding block). */
@@ -117,6 +143,15 @@ export const PERMISSION_PURPOSES: Record<string, string> = {
     'Cloud Control ListResources: pages through the resources of one type in one region.',
   'cloudformation:GetResource':
     "Cloud Control GetResource: reads one resource's full model when the list is partial.",
+  'sqs:ReceiveMessage': "Live events: reads changes from the connection's own queue (tally-events-…) only.",
+  'sqs:DeleteMessage': 'Live events: removes a message from that queue once its refresh is enqueued.',
+  'sqs:ChangeMessageVisibility': 'Live events: keeps a message hidden while it is processed.',
+  'sqs:GetQueueAttributes': 'Live events: the queue and DLQ depths shown on the dashboard.',
+  'sqs:GetQueueUrl': "Live events: finds the connection's queue and DLQ by name.",
+  'events:DescribeRule': 'Verification: checks the forwarding rules exist and are enabled.',
+  'events:ListRules': 'Verification: finds the forwarding rules.',
+  'cloudtrail:DescribeTrails': 'Verification: finds a trail that records management events.',
+  'cloudtrail:GetTrailStatus': 'Verification: checks that trail is logging.',
   'organizations:ListAccounts': 'Organization mode: discovers the member accounts to inventory.',
   'organizations:DescribeOrganization':
     'Organization mode: checks the organization exists and finds its management account.',
