@@ -28,23 +28,38 @@ const syncIntervalMinutes = z
   .min(5, 'must be at least 5 minutes')
   .max(1440, 'must be at most 1440 minutes (a day)');
 
+// Live events (issue 14). H1 moves these into libs/contract.
+const homeRegion = z
+  .enum(AWS_REGIONS, { message: 'must be an AWS region such as us-east-1' })
+  .describe('Where the onboarding stack and the live-event queue go; one of regions (default: the first)');
+const liveEvents = z
+  .boolean({ message: 'must be true or false' })
+  .describe('Read changes from the live-event queue within seconds (default true)');
+
 /** The role name Tally assumes when none is given (the templates' default). */
 export const DEFAULT_ROLE_NAME = 'TallyReadOnly';
 
 export const CreateConnection = named(
   'CreateConnection',
-  z.strictObject({
-    name,
-    accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits'),
-    mode: z.enum(['account', 'organization'], { message: 'must be "account" or "organization"' }),
-    regions,
-    resourceTypes: resourceTypes.optional().describe('Omitted: every supported type'),
-    syncIntervalMinutes: syncIntervalMinutes.default(60),
-    roleName: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name: 1-64 letters, digits or +=,.@_-')
-      .default(DEFAULT_ROLE_NAME),
-  }),
+  z
+    .strictObject({
+      name,
+      accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits'),
+      mode: z.enum(['account', 'organization'], { message: 'must be "account" or "organization"' }),
+      regions,
+      resourceTypes: resourceTypes.optional().describe('Omitted: every supported type'),
+      syncIntervalMinutes: syncIntervalMinutes.default(60),
+      roleName: z
+        .string()
+        .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name: 1-64 letters, digits or +=,.@_-')
+        .default(DEFAULT_ROLE_NAME),
+      homeRegion: homeRegion.optional(),
+      liveEvents: liveEvents.default(true),
+    })
+    .refine((c) => !c.homeRegion || c.regions.includes(c.homeRegion), {
+      path: ['homeRegion'],
+      message: 'must be one of regions',
+    }),
   'input',
 );
 export type CreateConnection = z.output<typeof CreateConnection>;
@@ -58,10 +73,12 @@ export const UpdateConnection = named(
       resourceTypes: resourceTypes.optional(),
       syncIntervalMinutes: syncIntervalMinutes.optional(),
       paused: z.boolean({ message: 'must be true or false' }).optional(),
+      homeRegion: homeRegion.optional(),
+      liveEvents: liveEvents.optional(),
     })
     .refine(
       (v) => Object.keys(v).length > 0,
-      'must change at least one of name, regions, resourceTypes, syncIntervalMinutes, paused',
+      'must change at least one of name, regions, resourceTypes, syncIntervalMinutes, paused, homeRegion, liveEvents',
     ),
   'input',
 );
@@ -80,6 +97,8 @@ const ConnectionSchema = z.object({
   accountId: z.string(),
   mode: z.enum(['account', 'organization']),
   regions: z.array(z.string()),
+  homeRegion: z.string(),
+  liveEvents: z.boolean(),
   resourceTypes: z.array(z.string()),
   roleName: z.string(),
   syncIntervalMinutes: z.number().int(),
@@ -124,6 +143,8 @@ export function toConnectionView(c: Connection) {
     accountId: c.accountId,
     mode: c.mode,
     regions: c.regions,
+    homeRegion: c.homeRegion ?? c.regions[0],
+    liveEvents: c.liveEvents,
     resourceTypes: c.resourceTypes,
     roleName: c.roleName,
     syncIntervalMinutes: c.syncIntervalMinutes,
