@@ -1,0 +1,2 @@
+export * from './extract/event-rules';
+export * from './extract/event-extract';
