@@ -6,6 +6,7 @@ import { ConfigModule, type AppConfig } from '@tally/config';
 import { DbModule } from '@tally/db';
 import { JobsModule } from '@tally/jobs';
 import { MetricsModule } from '@tally/metrics';
+import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { SigningKeyRotationModule } from './signing-keys/signing-key-rotation.module';
 import { SyncWorkerModule } from './sync/sync-worker.module';
 
@@ -27,6 +28,7 @@ export class WorkerModule {
         ScheduleModule.forRoot(),
         SigningKeyRotationModule,
         SyncWorkerModule,
+        DeliveryWorkerModule,
       ],
     };
   }

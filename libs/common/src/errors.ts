@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'rate_limited'
   | 'precondition_failed'
+  /** A change-feed cursor older than retention (410 Gone). */
+  | 'cursor_expired'
   | 'aws_error'
   | 'internal';
 

@@ -48,6 +48,7 @@ const shape = {
   AWS_ENDPOINT_URL_STS: optionalUrl,
   AWS_ENDPOINT_URL_CLOUDCONTROL: optionalUrl,
   AWS_ENDPOINT_URL_ORGANIZATIONS: optionalUrl,
+  AWS_ENDPOINT_URL_SQS: optionalUrl,
   /** How long a signing key stays active before the scheduled rotation. */
   SIGNING_KEY_ROTATION_DAYS: positiveInt.max(365).default(30),
   STS_DURATION_SECONDS: z.coerce.number().int().min(900).max(43200).default(3600),
@@ -70,6 +71,29 @@ const shape = {
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Changes older than this are removed from the feed; a cursor before them is expired (410). */
+  CHANGE_RETENTION_DAYS: positiveInt.max(3650).default(30),
+  /**
+   * Destinations may reach private, loopback and link-local addresses (tests, the demo, self-hosting).
+   * Off by default: a hosted service POSTing to customer URLs must not reach its own network.
+   */
+  DESTINATIONS_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** One delivery request's limit (connect to last byte), and the changes sent per batch. */
+  DELIVERY_TIMEOUT_MS: positiveInt.min(100).max(120_000).default(10_000),
+  DELIVERY_BATCH_SIZE: positiveInt.max(1000).default(100),
+  /** Destinations one worker process delivers to at once. */
+  DELIVERY_CONCURRENCY: positiveInt.max(1024).default(64),
+  /** First retry delay (doubling, with jitter) and its ceiling. */
+  DELIVERY_BACKOFF_MS: positiveInt.max(600_000).default(1000),
+  DELIVERY_BACKOFF_MAX_MS: positiveInt.max(86_400_000).default(300_000),
+  /** Consecutive failed attempts before a destination is `failing`, then `paused` (its backlog kept). */
+  DELIVERY_FAILING_AFTER: positiveInt.max(1000).default(3),
+  DELIVERY_PAUSE_AFTER: positiveInt.max(10_000).default(20),
+  /** After a webhook secret rotation, how long the previous secret still signs. */
+  WEBHOOK_SECRET_OVERLAP_HOURS: positiveInt.max(720).default(24),
   /** API requests one key may make per minute. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   /** On SIGTERM: how long /readyz answers 503 before the api stops accepting (lets load balancers notice). */
@@ -84,6 +108,13 @@ const schema = z.object(shape).superRefine((env, ctx) => {
       code: 'custom',
       path: ['SYNC_CALL_RATE_INITIAL'],
       message: `must not exceed SYNC_CALL_RATE_MAX (${env.SYNC_CALL_RATE_MAX})`,
+    });
+  }
+  if (env.DELIVERY_FAILING_AFTER > env.DELIVERY_PAUSE_AFTER) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DELIVERY_FAILING_AFTER'],
+      message: `must not exceed DELIVERY_PAUSE_AFTER (${env.DELIVERY_PAUSE_AFTER})`,
     });
   }
   if (env.NODE_ENV !== 'production') return;

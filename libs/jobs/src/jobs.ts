@@ -1,6 +1,7 @@
 /** BullMQ queue names. Values are persisted in Redis: never rename one lightly. */
 export const QUEUES = {
   sync: 'sync',
+  delivery: 'delivery',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -16,6 +17,10 @@ export interface JobPayloads {
   'sync.task': { tenantId: string; runId: string; taskId: string };
   /** Finish a run once all of its tasks have ended. */
   'sync.finish': { tenantId: string; runId: string };
+  /** Deliver a destination's backlog (a wake-up: the cursor and retry state live in Postgres). */
+  'delivery.destination': { tenantId: string; destinationId: string };
+  /** Remove changes past retention and old delivery history (repeatable). */
+  'delivery.prune': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -25,4 +30,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'sync.run': QUEUES.sync,
   'sync.task': QUEUES.sync,
   'sync.finish': QUEUES.sync,
+  'delivery.destination': QUEUES.delivery,
+  'delivery.prune': QUEUES.delivery,
 };

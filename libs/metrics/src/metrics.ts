@@ -54,6 +54,9 @@ export class Metrics {
   readonly schedulerLagSeconds: Gauge;
   readonly schedulerDue: Gauge;
   readonly scrapeErrors: Counter<'source'>;
+  readonly deliveries: Counter<'kind' | 'outcome'>;
+  readonly deliveryRetries: Counter<'kind'>;
+  readonly deliveryLagSeconds: Histogram<'kind'>;
 
   constructor(options: { registry?: Registry; defaultMetrics?: boolean } = {}) {
     this.registry = options.registry ?? new Registry();
@@ -173,6 +176,25 @@ export class Metrics {
       labelNames: ['source'],
       registers,
     });
+    this.deliveries = new Counter({
+      name: 'tally_deliveries_total',
+      help: 'Changes handed to destinations, by destination kind and outcome (delivered / failed).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.deliveryRetries = new Counter({
+      name: 'tally_delivery_retries_total',
+      help: 'Failed delivery batches that were scheduled to retry, by destination kind.',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.deliveryLagSeconds = new Histogram({
+      name: 'tally_delivery_lag_seconds',
+      help: 'From a change being recorded to its successful delivery, by destination kind.',
+      labelNames: ['kind'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
   }
 
   /** Plugs in the readers behind the scrape-time gauges. */
@@ -220,6 +242,16 @@ export class Metrics {
   /** One AssumeRoleWithWebIdentity result: 'ok' or a short error class (e.g. the Tally error code). */
   stsAssume(outcome: string): void {
     this.stsAssumptions.inc({ outcome });
+  }
+
+  /** One delivery batch: how many changes each outcome had, lag of the delivered ones, a retry if it failed. */
+  deliveryBatch(kind: string, delivered: number, failed: number, lagSeconds: number[]): void {
+    if (delivered) this.deliveries.inc({ kind, outcome: 'delivered' }, delivered);
+    if (failed) {
+      this.deliveries.inc({ kind, outcome: 'failed' }, failed);
+      this.deliveryRetries.inc({ kind });
+    }
+    for (const s of lagSeconds) this.deliveryLagSeconds.observe({ kind }, s);
   }
 
   /** One credential-cache lookup. */

@@ -27,6 +27,14 @@ export function subjectFor(tenantId: string, connectionId: string): string {
   return `tenant:${tenantId.toLowerCase()}:connection:${connectionId.toLowerCase()}`;
 }
 
+/** The OIDC subject of an SQS destination's delivery role: `tenant:<tenantId>:destination:<destinationId>`. */
+export function destinationSubjectFor(tenantId: string, destinationId: string): string {
+  if (!UUID.test(tenantId) || !UUID.test(destinationId)) {
+    throw new Error('destinationSubjectFor needs the stored tenant and destination ids (UUIDs)');
+  }
+  return `tenant:${tenantId.toLowerCase()}:destination:${destinationId.toLowerCase()}`;
+}
+
 /** Default token lifetime: enough for one STS call with retries. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 300;
 

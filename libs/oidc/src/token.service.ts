@@ -4,7 +4,7 @@ import { NotFoundError } from '@tally/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { PrismaService, type PrismaClient } from '@tally/db';
 import { SigningKeyService } from './signing-key.service';
-import { buildTokenClaims, signJwt, subjectFor } from './token.claims';
+import { buildTokenClaims, destinationSubjectFor, signJwt, subjectFor } from './token.claims';
 
 export interface ConnectionRef {
   tenantId: string;
@@ -36,6 +36,20 @@ export class TokenService {
       select: { id: true },
     });
     if (!found) throw new NotFoundError('Connection');
+    return this.sign(subject, options);
+  }
+
+  /** A token whose subject is a stored destination (its SQS delivery role trusts only that subject). */
+  async mintDestinationToken(
+    ref: { tenantId: string; destinationId: string },
+    options: MintOptions = {},
+  ): Promise<string> {
+    const subject = destinationSubjectFor(ref.tenantId, ref.destinationId);
+    const found = await this.prisma.destination.findFirst({
+      where: { id: ref.destinationId, tenantId: ref.tenantId },
+      select: { id: true },
+    });
+    if (!found) throw new NotFoundError('Destination');
     return this.sign(subject, options);
   }
 

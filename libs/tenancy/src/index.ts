@@ -1,6 +1,7 @@
 export * from './api-key';
 export * from './principal';
 export * from './pagination';
+export * from './resource.view';
 export * from './tenancy.errors';
 export { ApiKeysRepository, type NewApiKey } from './api-keys.repository';
 export { TenantsRepository } from './tenants.repository';

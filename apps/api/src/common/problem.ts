@@ -23,6 +23,7 @@ export const CODE_STATUS: Record<ErrorCode, { status: number; title: string }> =
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
+  cursor_expired: { status: 410, title: 'Cursor expired' },
   rate_limited: { status: 429, title: 'Too many requests' },
   aws_error: { status: 502, title: 'AWS call failed' },
   internal: { status: 500, title: 'Internal error' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Resource, ResourceChange } from '@tally/db';
+import type { ResourceChange } from '@tally/db';
 import { AWS_REGIONS } from '../common/aws-regions';
 import { named } from '../common/openapi';
 import { pageQueryShape, text } from '../common/params';
@@ -77,26 +77,8 @@ named(
 );
 named('ResourceList', z.object({ items: z.array(ResourceSchema), nextCursor: z.string().nullable() }));
 
-/** The one normalized resource shape (DESIGN §3). */
-export function toResourceView(r: Resource) {
-  return {
-    id: r.id,
-    provider: 'aws' as const,
-    type: r.type,
-    identifier: r.identifier,
-    arn: r.arn,
-    name: r.name,
-    accountId: r.accountId,
-    region: r.region,
-    tags: r.tags,
-    relationships: r.relationships,
-    properties: r.properties,
-    firstSeenAt: r.firstSeenAt,
-    lastSeenAt: r.lastSeenAt,
-    updatedAt: r.updatedAt,
-    deletedAt: r.deletedAt,
-  };
-}
+/** The one normalized resource shape (DESIGN §3), shared with the change feed. */
+export { toResourceView } from '@tally/tenancy';
 
 export function toChangeView(c: ResourceChange) {
   return { kind: c.kind, at: c.at, runId: c.runId, changedFields: c.changedFields };

@@ -1,6 +1,6 @@
 import type { AppConfig } from '@tally/config';
 
-export type AwsServiceName = 'cloudcontrol' | 'organizations' | 'sts';
+export type AwsServiceName = 'cloudcontrol' | 'organizations' | 'sts' | 'sqs';
 
 export interface AwsClientDefaults {
   region: string;
@@ -13,10 +13,11 @@ const ENDPOINT_VARIABLE = {
   cloudcontrol: 'AWS_ENDPOINT_URL_CLOUDCONTROL',
   organizations: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
   sts: 'AWS_ENDPOINT_URL_STS',
+  sqs: 'AWS_ENDPOINT_URL_SQS',
 } as const;
 
 // Cloud Control throttles routinely under inventory load: give it more attempts.
-const MAX_ATTEMPTS = { cloudcontrol: 6, organizations: 4, sts: 3 } as const;
+const MAX_ATTEMPTS = { cloudcontrol: 6, organizations: 4, sts: 3, sqs: 3 } as const;
 
 /** Organizations is a global service homed in one region per partition. */
 function organizationsRegion(region: string): string {

@@ -39,6 +39,33 @@ export class AwsCredentialsService implements OnModuleDestroy {
     return () => this.cache.get(key, () => this.assume(target));
   }
 
+  /**
+   * Credentials of an SQS destination's delivery role, assumed with a token whose subject is
+   * `tenant:<t>:destination:<d>` (the only subject that role trusts), cached like an account's.
+   */
+  forDestination(target: {
+    tenantId: string;
+    destinationId: string;
+    roleArn: string;
+  }): AwsCredentialIdentityProvider {
+    const key = `destination/${target.tenantId}/${target.destinationId}/${target.roleArn}`;
+    return () =>
+      this.cache.get(key, async () => {
+        const token = await this.tokens.mintDestinationToken(target);
+        this.sts ??= createStsClient(this.config);
+        return assumeRoleWithWebIdentity(
+          this.sts,
+          {
+            roleArn: target.roleArn,
+            roleSessionName: `tally-dest-${target.destinationId}`.slice(0, 64),
+            webIdentityToken: token,
+            durationSeconds: this.config.STS_DURATION_SECONDS,
+          },
+          this.errorContext(target.roleArn.split(':')[4] ?? ''),
+        );
+      });
+  }
+
   /** Assumes the role now, bypassing (and not filling) the cache: verification wants a fresh answer. */
   async assumeFresh(target: AssumeTarget): Promise<SessionCredentials> {
     return this.assume(target);
