@@ -29,6 +29,19 @@ export interface CollectTarget {
 export interface CollectedPage {
   resources: NormalizedResource[];
   apiCalls: number;
+  /**
+   * When AWS was asked for the page (its ListResources was sent): no state in it is older. Stored
+   * as each resource's observation time, so an older observation never overwrites a newer one.
+   */
+  observedAt: Date;
+}
+
+/** One resource read by GetResource: its model, or null when Cloud Control says it does not exist. */
+export interface ObservedResource {
+  resource: NormalizedResource | null;
+  /** When the GetResource was sent (the state is at least this recent). */
+  observedAt: Date;
+  apiCalls: number;
 }
 
 /** GetResource calls one listing keeps in flight by default (the pacers, not this, set the rate). */
@@ -95,6 +108,7 @@ export class CloudControlCollector {
     // Lists one page and starts describing it; the raw response stays local to this function (it
     // is not kept while the page waits to be written).
     const listNext = async () => {
+      const observedAt = new Date();
       const listed = await this.call(
         target,
         target.region,
@@ -111,6 +125,7 @@ export class CloudControlCollector {
       const page = this.complete(target, items).then((p) => ({
         resources: p.resources,
         apiCalls: listCalls + p.apiCalls,
+        observedAt,
       }));
       return { page: settle(page), items: items.length };
     };
@@ -123,11 +138,37 @@ export class CloudControlCollector {
         while (pending.length && pendingItems >= ahead) yield await next();
       } while (token);
       while (pending.length) yield await next();
-      if (carried) yield { resources: [], apiCalls: carried };
+      if (carried) yield { resources: [], apiCalls: carried, observedAt: new Date() };
     } finally {
       // Stopped early (an error, or the consumer gave up): pages still being described finish on
       // their own; their outcome is dropped, never left as an unhandled rejection.
       pending.length = 0;
+    }
+  }
+
+  /**
+   * GetResource of one resource in `target.region`, paced with the syncs calling there (same client
+   * and pacer per account and region). Not found → `resource: null`; any other failure throws an
+   * AwsCallError (access denied or throttling must never be read as "deleted").
+   */
+  async getOne(target: CollectTarget, identifier: string): Promise<ObservedResource> {
+    const observedAt = new Date();
+    try {
+      const got = await this.call(target, target.region, 'GetResource', (c) =>
+        c.send(new GetResourceCommand({ TypeName: target.def.type, Identifier: identifier })),
+      );
+      const model = parseModel(got.value.ResourceDescription?.Properties);
+      const resource = normalizeResource(target.def, {
+        identifier: got.value.ResourceDescription?.Identifier ?? identifier,
+        properties: model,
+        accountId: target.accountId,
+        region: target.region,
+      });
+      return { resource, observedAt, apiCalls: got.attempts };
+    } catch (err) {
+      if (err instanceof AwsCallError && err.reason === 'not_found')
+        return { resource: null, observedAt, apiCalls: attemptsSpent(err) };
+      throw err;
     }
   }
 
@@ -142,7 +183,10 @@ export class CloudControlCollector {
     this.clients.clear();
   }
 
-  private async complete(target: CollectTarget, items: Described[]): Promise<CollectedPage> {
+  private async complete(
+    target: CollectTarget,
+    items: Described[],
+  ): Promise<Omit<CollectedPage, 'observedAt'>> {
     let apiCalls = 0;
     const described = await mapConcurrent(items, this.getConcurrency, async (item) => {
       const out = await this.describe(target, item);

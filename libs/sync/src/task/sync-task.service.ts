@@ -100,7 +100,10 @@ export class SyncTaskService {
         if (next.done) break;
         const page = next.value;
         counted += page.apiCalls;
-        const c = await this.ingest.upsertPage(this.scope(task, page.apiCalls), page.resources);
+        const c = await this.ingest.upsertPage(
+          { ...this.scope(task, page.apiCalls), observedAt: page.observedAt },
+          page.resources,
+        );
         counts.ingested += c.seen;
         counts.created += c.created;
         counts.updated += c.updated;
