@@ -21,6 +21,13 @@ import { WebIdentityService } from './sts/web-identity.service';
 import { SqsService } from './sqs/sqs.service';
 import { SqsStore } from './sqs/sqs.store';
 import { sqsRoutes } from './sqs/sqs.routes';
+import { CloudTrailService } from './cloudtrail/cloudtrail.service';
+import { CloudTrailStore } from './cloudtrail/cloudtrail.store';
+import { EventBridgeService } from './eventbridge/eventbridge.service';
+import { EventBridgeStore } from './eventbridge/eventbridge.store';
+import { LiveEvents } from './live/live-events';
+import { liveRoutes } from './live/live.routes';
+import { memberAccounts } from './cloudformation/stack.resources';
 
 export interface SandboxOptions {
   /** 0 = ephemeral (tests). Default 4566. */
@@ -48,6 +55,12 @@ export interface Sandbox {
   cloud: CloudSandbox;
   /** Every SQS queue (and every message each one received). */
   sqs: SqsStore;
+  /** EventBridge buses, rules, targets and the delivery log. */
+  events: EventBridgeStore;
+  /** CloudTrail trails (which decide whether API-call events reach EventBridge). */
+  trails: CloudTrailStore;
+  /** Events of resource mutations, with their knobs. */
+  live: LiveEvents;
   /** Adds (or replaces, by target prefix) a JSON service. */
   registerService(service: JsonService): void;
   /** Same as `POST /_sandbox/reset`: back to the initial scenario, empty call log, no credentials. */
@@ -65,15 +78,43 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const sts = new StsService(new WebIdentityService(iam, credentials, settings, keys));
   applyCoreScenario(opts.scenario, iam, settings);
 
-  const cloud = createCloudSandbox({ scenario: opts.scenario });
+  const cloud: CloudSandbox = createCloudSandbox({
+    scenario: opts.scenario,
+    onChange: (change) => void live.mutation(change),
+  });
   const services = new Map<string, JsonService>();
   const registerService = (s: JsonService) => void services.set(s.targetPrefix, s);
   const sqs = new SqsStore();
   const sqsService = new SqsService(sqs);
-  [...cloud.services, sqsService, ...(opts.services ?? [])].forEach(registerService);
+  const organizationIdOf = (accountId: string) => cloud.organizationIdOf(accountId);
+  const events = new EventBridgeStore({ sqs, iam, organizationIdOf });
+  const trails = new CloudTrailStore((accountId) => {
+    const org = cloud.organization();
+    if (!org || !org.accounts.some((a) => a.id === accountId)) return null;
+    return {
+      managementAccountId: org.managementAccountId,
+      members: [org.managementAccountId, ...memberAccounts(org)],
+    };
+  });
+  const live = new LiveEvents({ events, trails });
+  // A scenario's `events` section sets the live-event knobs.
+  const applyKnobs = (scenario: unknown) => {
+    const knobs =
+      scenario && typeof scenario === 'object' ? (scenario as { events?: unknown }).events : undefined;
+    if (knobs !== undefined) live.setKnobs(knobs);
+  };
+  applyKnobs(opts.scenario);
+  [
+    ...cloud.services,
+    sqsService,
+    new EventBridgeService(events),
+    new CloudTrailService(trails),
+    ...(opts.services ?? []),
+  ].forEach(registerService);
 
   const control = new ControlRouter();
-  const stacks = new StackEngine({ iam, organization: () => cloud.organization() });
+  const stackDeps = { iam, organization: () => cloud.organization(), live: { sqs, events, trails } };
+  const stacks = new StackEngine(stackDeps);
   const {
     'POST /_sandbox/reset': cloudReset,
     'POST /_sandbox/scenario': cloudLoad,
@@ -87,21 +128,27 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     keys.clear();
     stacks.reset();
     sqs.reset();
+    events.reset();
+    trails.reset();
+    live.reset();
     await cloudReset?.(undefined, new URLSearchParams());
     applyCoreScenario(opts.scenario, iam, settings);
+    applyKnobs(opts.scenario);
   };
   if (cloudLoad) {
-    // Loading a scenario also applies its `settings` / `iam` sections (on top of the current state).
+    // Loading a scenario also applies its `settings` / `iam` / `events` sections (on top of the current state).
     cloudRoutes['POST /_sandbox/scenario'] = async (body, query) => {
       const out = await cloudLoad(body, query);
       applyCoreScenario(body, iam, settings);
+      applyKnobs(body);
       return out;
     };
   }
   control.add(cloudRoutes);
-  control.add(createStackRoutes({ iam, organization: () => cloud.organization() }, stacks));
+  control.add(createStackRoutes(stackDeps, stacks));
   control.add(iamRoutes(iam));
   control.add(sqsRoutes(sqs));
+  control.add(liveRoutes({ live, events, trails }));
   control.add(coreRoutes({ settings, calls, reset, routeKeys: () => control.keys() }));
 
   // Sandbox failures are always written (stderr); calls only with `log`.
@@ -121,7 +168,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       control,
       log,
       logCalls: !!opts.log,
-      organizationIdOf: (accountId) => cloud.organizationIdOf(accountId),
+      organizationIdOf,
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -141,11 +188,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     credentials,
     cloud,
     sqs,
+    events,
+    trails,
+    live,
     registerService,
     reset,
     close: () =>
       new Promise<void>((resolve) => {
         sqsService.close();
+        live.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -2,7 +2,12 @@
 // X-Amz-Target prefix (after SigV4) and `controlRoutes` under /_sandbox/.
 import type { ControlRoutes, JsonService } from '../contract';
 import { CloudControlService } from './cloudcontrol/cloudcontrol.service';
-import { createControlRoutes, readNamedScenario, type RuntimeHolder } from './control/control.routes';
+import {
+  createControlRoutes,
+  readNamedScenario,
+  type ResourceChange,
+  type RuntimeHolder,
+} from './control/control.routes';
 import { OrganizationsService } from './organizations/organizations.service';
 import { createRuntime, parseScenario, type CloudRuntime } from './runtime';
 
@@ -27,7 +32,9 @@ const EMPTY_SCENARIO = { accounts: [{ id: '111111111111' }], regions: ['us-east-
  * Builds the Organizations and Cloud Control services from a scenario: a scenario document, the
  * name of a file in apps/aws-sandbox/scenarios (e.g. `"demo"`), or nothing (an empty account).
  */
-export function createCloudSandbox(options: { scenario?: unknown } = {}): CloudSandbox {
+export function createCloudSandbox(
+  options: { scenario?: unknown; onChange?: (change: ResourceChange) => void } = {},
+): CloudSandbox {
   const doc =
     typeof options.scenario === 'string'
       ? readNamedScenario(options.scenario)
@@ -36,7 +43,7 @@ export function createCloudSandbox(options: { scenario?: unknown } = {}): CloudS
   const holder: RuntimeHolder = { get: () => runtime, set: (next) => (runtime = next), initial: doc };
   return {
     services: [new CloudControlService(holder.get), new OrganizationsService(holder.get)],
-    controlRoutes: createControlRoutes(holder),
+    controlRoutes: createControlRoutes(holder, options.onChange),
     organization: () => {
       const org = runtime.state.organization;
       if (!org) return null;
@@ -53,3 +60,4 @@ export function createCloudSandbox(options: { scenario?: unknown } = {}): CloudS
 export { HANDLER_PERMISSIONS, RESOURCE_TYPE_NAMES, type ResourceTypeName } from './types';
 export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario/scenario.schema';
 export type { TruthResource } from './control/truth';
+export type { ResourceChange } from './control/control.routes';

@@ -4,6 +4,7 @@ import type { ControlRoutes } from '../contract';
 import type { IamStore } from '../iam/iam.store';
 import { StackEngine } from './stack.engine';
 import { invalid } from './template.parse';
+import type { LiveStores } from './stack.live-resources';
 
 export { StackEngine, type Stack, type DeployInput } from './stack.engine';
 
@@ -12,6 +13,8 @@ export interface StackDeps {
   iam: IamStore;
   /** The organization (management account + member accounts), or null when none is loaded. */
   organization: () => { managementAccountId: string; accounts: { id: string; status: string }[] } | null;
+  /** SQS, EventBridge and CloudTrail, for the live-events resource types. */
+  live?: LiveStores;
 }
 
 /**

@@ -67,7 +67,7 @@ export class StackEngine {
   private readonly handlers;
   private readonly deps: ResourceDeps;
 
-  constructor(deps: Pick<ResourceDeps, 'iam' | 'organization'>) {
+  constructor(deps: Pick<ResourceDeps, 'iam' | 'organization' | 'live'>) {
     this.deps = {
       ...deps,
       deployStack: async (input) => void (await this.deploy(input)),

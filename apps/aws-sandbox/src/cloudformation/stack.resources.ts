@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../contract';
 import type { IamStore } from '../iam/iam.store';
+import { liveResourceHandlers, type LiveStores } from './stack.live-resources';
 import type { ResourceOutputs, Value } from './template.intrinsics';
 import { invalid } from './template.parse';
 
@@ -49,6 +50,8 @@ export interface OrganizationView {
 
 export interface ResourceDeps {
   iam: IamStore;
+  /** SQS, EventBridge and CloudTrail (the live-events resource types); absent in IAM-only tests. */
+  live?: LiveStores;
   organization: () => OrganizationView | null;
   /** Deploys a member stack; throws (after rolling it back) on failure. */
   deployStack(input: {
@@ -74,6 +77,7 @@ export function resourceHandlers(deps: ResourceDeps): Record<string, ResourceHan
     'AWS::IAM::OIDCProvider': oidcProvider(deps.iam),
     'AWS::IAM::Role': role(deps.iam),
     'AWS::CloudFormation::StackSet': stackSet(deps),
+    ...(deps.live ? liveResourceHandlers(deps.live) : {}),
   };
 }
 

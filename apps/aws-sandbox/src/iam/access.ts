@@ -16,8 +16,7 @@ export type ConditionContext = Record<string, string | string[] | undefined>;
 
 /** Who asks, as a resource policy's `Principal` sees it. */
 export type RequestPrincipal =
-  | { kind: 'aws'; accountId: string; arns: string[] }
-  | { kind: 'service'; service: string };
+  { kind: 'aws'; accountId: string; arns: string[] } | { kind: 'service'; service: string };
 
 export interface AccessRequest {
   action: string;
@@ -73,10 +72,7 @@ function principalMatches(s: PolicyStatement, who: RequestPrincipal): boolean {
   if (who.kind === 'service') return s.Principal.Service?.includes(who.service) ?? false;
   return (s.Principal.AWS ?? []).some(
     (p) =>
-      p === '*' ||
-      p === who.accountId ||
-      p === `arn:aws:iam::${who.accountId}:root` ||
-      who.arns.includes(p),
+      p === '*' || p === who.accountId || p === `arn:aws:iam::${who.accountId}:root` || who.arns.includes(p),
   );
 }
 

@@ -10,7 +10,11 @@ function sqsError(type: string, queryCode: string, message: string, status = 400
 
 export const sqsErrors = {
   noQueue: () =>
-    sqsError('QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.'),
+    sqsError(
+      'QueueDoesNotExist',
+      'AWS.SimpleQueueService.NonExistentQueue',
+      'The specified queue does not exist.',
+    ),
   nameExists: (attribute: string) =>
     sqsError(
       'QueueNameExists',
@@ -32,13 +36,23 @@ export const sqsErrors = {
     sqsError(
       'ReceiptHandleIsInvalid',
       'ReceiptHandleIsInvalid',
-      expired ? 'The receipt handle has expired.' : `The input receipt handle "${handle}" is not a valid receipt handle.`,
+      expired
+        ? 'The receipt handle has expired.'
+        : `The input receipt handle "${handle}" is not a valid receipt handle.`,
       404,
     ),
   notInflight: () =>
-    sqsError('MessageNotInflight', 'AWS.SimpleQueueService.MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.'),
+    sqsError(
+      'MessageNotInflight',
+      'AWS.SimpleQueueService.MessageNotInflight',
+      'Message does not exist or is not available for visibility timeout change.',
+    ),
   emptyBatch: () =>
-    sqsError('EmptyBatchRequest', 'AWS.SimpleQueueService.EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.'),
+    sqsError(
+      'EmptyBatchRequest',
+      'AWS.SimpleQueueService.EmptyBatchRequest',
+      'There should be at least one SendMessageBatchRequestEntry in the request.',
+    ),
   tooManyEntries: (n: number) =>
     sqsError(
       'TooManyEntriesInBatchRequest',
@@ -46,7 +60,11 @@ export const sqsErrors = {
       `Maximum number of entries per request are 10. You have sent ${n}.`,
     ),
   idsNotDistinct: (id: string) =>
-    sqsError('BatchEntryIdsNotDistinct', 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct', `Id ${id} repeated.`),
+    sqsError(
+      'BatchEntryIdsNotDistinct',
+      'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
+      `Id ${id} repeated.`,
+    ),
   invalidEntryId: (id: string) =>
     sqsError(
       'InvalidBatchEntryId',
@@ -54,7 +72,11 @@ export const sqsErrors = {
       `A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long. Got: ${id}`,
     ),
   batchTooLong: (limit: number) =>
-    sqsError('BatchRequestTooLong', 'AWS.SimpleQueueService.BatchRequestTooLong', `Batch requests cannot be longer than ${limit} bytes.`),
+    sqsError(
+      'BatchRequestTooLong',
+      'AWS.SimpleQueueService.BatchRequestTooLong',
+      `Batch requests cannot be longer than ${limit} bytes.`,
+    ),
   purgeInProgress: (url: string) =>
     sqsError(
       'PurgeQueueInProgress',
@@ -62,12 +84,15 @@ export const sqsErrors = {
       `Only one PurgeQueue operation on ${url} is allowed every 60 seconds.`,
       403,
     ),
-  accessDenied: (principal: string, action: string, resource: string) =>
-    sqsError(
-      'AccessDenied',
-      'AccessDenied',
+  accessDenied: (principal: string, action: string, resource: string) => {
+    // SQS answers IAM denials in coral's shape, with the legacy code in the query-error header.
+    const e = new AwsError(
+      'com.amazon.coral.service#AccessDeniedException',
       `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy or resource-based policy allows the ${action} action`,
       403,
-    ),
+    );
+    e.queryCode = 'AccessDenied';
+    return e;
+  },
   unknownOperation: (op: string) => new AwsError('UnknownOperationException', `Unknown operation ${op}`, 400),
 };

@@ -15,7 +15,9 @@ export function md5Hex(text: string): string {
 }
 
 /** MD5OfMessageAttributes, or undefined when there are none. */
-export function md5OfAttributes(attrs: Record<string, MessageAttributeValue> | undefined): string | undefined {
+export function md5OfAttributes(
+  attrs: Record<string, MessageAttributeValue> | undefined,
+): string | undefined {
   const names = Object.keys(attrs ?? {}).sort();
   if (!names.length) return undefined;
   const hash = createHash('md5');

@@ -3,6 +3,7 @@
 // queue). Every message the queue ever received is kept (bounded) for the control endpoint.
 import { createHash, randomUUID } from 'node:crypto';
 import { md5Hex, md5OfAttributes, type MessageAttributeValue } from './sqs.md5';
+import { DEFAULT_ATTRIBUTES, validateAttributes } from './sqs.attributes';
 import { sqsErrors } from './sqs.errors';
 
 export interface SqsMessage {
@@ -38,38 +39,9 @@ export interface SendInput {
 /** Resolves a redrive target by ARN (same account and region). */
 export type QueueLookup = (arn: string) => SqsQueue | undefined;
 
-export const DEFAULT_ATTRIBUTES: Record<string, string> = {
-  DelaySeconds: '0',
-  MaximumMessageSize: '262144',
-  MessageRetentionPeriod: '345600',
-  ReceiveMessageWaitTimeSeconds: '0',
-  VisibilityTimeout: '30',
-  SqsManagedSseEnabled: 'true',
-};
-
-const NUMERIC: Record<string, [number, number]> = {
-  DelaySeconds: [0, 900],
-  MaximumMessageSize: [1024, 1_048_576],
-  MessageRetentionPeriod: [60, 1_209_600],
-  ReceiveMessageWaitTimeSeconds: [0, 20],
-  VisibilityTimeout: [0, 43_200],
-  KmsDataKeyReusePeriodSeconds: [60, 86_400],
-};
-const SETTABLE = new Set([
-  ...Object.keys(NUMERIC),
-  'Policy',
-  'RedrivePolicy',
-  'RedriveAllowPolicy',
-  'KmsMasterKeyId',
-  'SqsManagedSseEnabled',
-  'FifoQueue',
-  'ContentBasedDeduplication',
-  'DeduplicationScope',
-  'FifoThroughputLimit',
-]);
-const FIFO_ONLY = new Set(['ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']);
 const DEDUP_WINDOW_MS = 5 * 60_000;
-const MAX_HISTORY = 100_000;
+/** Messages kept per queue for the control endpoint (oldest dropped first, in chunks). */
+export const MAX_HISTORY = 10_000;
 
 export class SqsQueue {
   readonly arn: string;
@@ -120,7 +92,8 @@ export class SqsQueue {
       throw sqsErrors.invalidAttributeValue('FifoQueue', 'Modifying queue type is not supported.');
     validateAttributes(attrs, this.fifo, false);
     for (const [k, v] of Object.entries(attrs)) {
-      if (v === '' && (k === 'Policy' || k === 'RedrivePolicy' || k === 'KmsMasterKeyId')) delete this.attributes[k];
+      if (v === '' && (k === 'Policy' || k === 'RedrivePolicy' || k === 'KmsMasterKeyId'))
+        delete this.attributes[k];
       else this.attributes[k] = v;
     }
     this.modifiedAt = Date.now();
@@ -156,7 +129,10 @@ export class SqsQueue {
           );
         deduplicationId = sha256Hex(input.body);
       }
-      const key = this.attributes.DeduplicationScope === 'messageGroup' ? `${input.groupId}|${deduplicationId}` : deduplicationId;
+      const key =
+        this.attributes.DeduplicationScope === 'messageGroup'
+          ? `${input.groupId}|${deduplicationId}`
+          : deduplicationId;
       this.sweepDedup(now);
       const seen = this.dedup.get(key);
       // A duplicate is accepted but not enqueued: the original id, the MD5 of what was just sent.
@@ -185,8 +161,15 @@ export class SqsQueue {
     };
     if (this.fifo) {
       message.sequenceNumber = String(++this.sequence).padStart(20, '1');
-      const key = this.attributes.DeduplicationScope === 'messageGroup' ? `${input.groupId}|${deduplicationId}` : deduplicationId!;
-      this.dedup.set(key, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, expires: now + DEDUP_WINDOW_MS });
+      const key =
+        this.attributes.DeduplicationScope === 'messageGroup'
+          ? `${input.groupId}|${deduplicationId}`
+          : deduplicationId!;
+      this.dedup.set(key, {
+        messageId: message.messageId,
+        sequenceNumber: message.sequenceNumber,
+        expires: now + DEDUP_WINDOW_MS,
+      });
     }
     this.accept(message);
     return message;
@@ -303,7 +286,8 @@ export class SqsQueue {
   /** Earliest future time a hidden message becomes visible (for long-poll wake-ups). */
   nextVisibleAt(now = Date.now()): number | undefined {
     let next: number | undefined;
-    for (const m of this.live) if (m.visibleAt > now && (next === undefined || m.visibleAt < next)) next = m.visibleAt;
+    for (const m of this.live)
+      if (m.visibleAt > now && (next === undefined || m.visibleAt < next)) next = m.visibleAt;
     return next;
   }
 
@@ -337,7 +321,7 @@ export class SqsQueue {
     this.live.push(m);
     this.byId.set(m.messageId, m);
     this.history.push(m);
-    if (this.history.length > MAX_HISTORY) {
+    if (this.history.length > MAX_HISTORY * 1.1) {
       const dropped = this.history.splice(0, this.history.length - MAX_HISTORY);
       for (const d of dropped) if (d.state !== 'queued') this.byId.delete(d.messageId);
     }
@@ -373,50 +357,14 @@ export class SqsQueue {
   }
 }
 
-/** Checks attribute names and values (SQS's own validation messages). */
-export function validateAttributes(attrs: Record<string, string>, fifo: boolean, creating: boolean): void {
-  for (const [name, value] of Object.entries(attrs)) {
-    if (typeof value !== 'string') throw sqsErrors.invalidAttributeValue(name, 'must be a string');
-    if (!SETTABLE.has(name)) throw sqsErrors.invalidAttributeName(name);
-    if (!fifo && (FIFO_ONLY.has(name) || (name === 'FifoQueue' && value === 'true' && creating)))
-      throw sqsErrors.invalidAttributeName(name);
-    const range = NUMERIC[name];
-    if (range) {
-      const n = Number(value);
-      if (!/^\d+$/.test(value) || n < range[0] || n > range[1])
-        throw sqsErrors.invalidAttributeValue(name, `must be an integer between ${range[0]} and ${range[1]}.`);
-    }
-    if (name === 'RedrivePolicy' && value !== '') checkRedrive(value);
-    if (name === 'Policy' && value !== '') {
-      try {
-        JSON.parse(value);
-      } catch {
-        throw sqsErrors.invalidAttributeValue(name, 'Policy is not a valid JSON document.');
-      }
-    }
-    if (['SqsManagedSseEnabled', 'ContentBasedDeduplication', 'FifoQueue'].includes(name) && !/^(true|false)$/.test(value))
-      throw sqsErrors.invalidAttributeValue(name, 'must be true or false.');
-  }
-}
-
-function checkRedrive(value: string): void {
-  let p: { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
-  try {
-    p = JSON.parse(value);
-  } catch {
-    throw sqsErrors.invalidAttributeValue('RedrivePolicy', 'Redrive policy is not a valid JSON map.');
-  }
-  if (typeof p.deadLetterTargetArn !== 'string' || !p.deadLetterTargetArn.startsWith('arn:aws:sqs:'))
-    throw sqsErrors.invalidAttributeValue('RedrivePolicy', 'Dead letter target ARN is missing or invalid.');
-  const n = Number(p.maxReceiveCount);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw sqsErrors.invalidAttributeValue('RedrivePolicy', 'Value for maxReceiveCount must be between 1 and 1000.');
-}
-
 function attributesSize(attrs: Record<string, MessageAttributeValue> | undefined): number {
   let n = 0;
   for (const [k, v] of Object.entries(attrs ?? {}))
-    n += Buffer.byteLength(k) + Buffer.byteLength(v.DataType) + Buffer.byteLength(v.StringValue ?? '') + Buffer.from(v.BinaryValue ?? '', 'base64').length;
+    n +=
+      Buffer.byteLength(k) +
+      Buffer.byteLength(v.DataType) +
+      Buffer.byteLength(v.StringValue ?? '') +
+      Buffer.from(v.BinaryValue ?? '', 'base64').length;
   return n;
 }
 

@@ -25,7 +25,11 @@ export function sqsRoutes(store: SqsStore): ControlRoutes {
     'GET /_sandbox/sqs/queues': async (_b, q) => ({
       queues: store
         .all()
-        .filter((x) => (!q.get('accountId') || x.accountId === q.get('accountId')) && (!q.get('region') || x.region === q.get('region')))
+        .filter(
+          (x) =>
+            (!q.get('accountId') || x.accountId === q.get('accountId')) &&
+            (!q.get('region') || x.region === q.get('region')),
+        )
         .map((x) => ({
           url: store.urlOf(x),
           arn: x.arn,

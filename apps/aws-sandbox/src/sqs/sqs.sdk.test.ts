@@ -66,7 +66,11 @@ describe('SQS through the AWS SDK over HTTP', () => {
     const sent = await admin.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'héllo' }));
     assert.ok(sent.MessageId);
     const got = await admin.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['All'],
+      }),
     );
     assert.equal(got.Messages?.length, 1);
     const m = got.Messages![0];
@@ -87,13 +91,23 @@ describe('SQS through the AWS SDK over HTTP', () => {
     assert.equal(missing.name, 'QueueDoesNotExist');
     // The queue lives in its region only.
     const eu = client(await assumeTestRole(sandbox, issuer, A, 'Admin'), 'eu-west-1');
-    assert.equal((await failure(eu.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })))).name, 'QueueDoesNotExist');
+    assert.equal(
+      (await failure(eu.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })))).name,
+      'QueueDoesNotExist',
+    );
   });
 
   it('FIFO: order within a group, a group with a message in flight delivers nothing, 5-minute dedup', async () => {
     const url = await create('jobs.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
     const send = (body: string, group: string, dedup?: string) =>
-      admin.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedup }));
+      admin.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: body,
+          MessageGroupId: group,
+          MessageDeduplicationId: dedup,
+        }),
+      );
     const a1 = await send('a1', 'a');
     await send('a2', 'a');
     await send('b1', 'b');
@@ -102,12 +116,24 @@ describe('SQS through the AWS SDK over HTTP', () => {
     const explicit = await send('other body', 'a', 'dedup-1');
     assert.equal((await send('yet another', 'a', 'dedup-1')).MessageId, explicit.MessageId);
     const first = await admin.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1 }));
-    assert.deepEqual(first.Messages?.map((m) => m.Body), ['a1']);
+    assert.deepEqual(
+      first.Messages?.map((m) => m.Body),
+      ['a1'],
+    );
     const second = await admin.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
-    assert.deepEqual(second.Messages?.map((m) => m.Body), ['b1'], 'group a is blocked while a1 is in flight');
-    await admin.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0].ReceiptHandle! }));
+    assert.deepEqual(
+      second.Messages?.map((m) => m.Body),
+      ['b1'],
+      'group a is blocked while a1 is in flight',
+    );
+    await admin.send(
+      new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0].ReceiptHandle! }),
+    );
     const third = await admin.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
-    assert.deepEqual(third.Messages?.map((m) => m.Body), ['a2', 'other body']);
+    assert.deepEqual(
+      third.Messages?.map((m) => m.Body),
+      ['a2', 'other body'],
+    );
     const noGroup = await failure(admin.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })));
     assert.equal(noGroup.name, 'MissingParameter');
   });
@@ -120,14 +146,24 @@ describe('SQS through the AWS SDK over HTTP', () => {
     assert.equal((await admin.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
     const started = Date.now();
     const two = await admin.send(
-      new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        WaitTimeSeconds: 5,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
     );
     assert.equal(two.Messages?.[0]?.Body, 'again');
     assert.equal(two.Messages?.[0]?.Attributes?.ApproximateReceiveCount, '2');
     assert.ok(Date.now() - started < 2500, 'the long poll wakes when the message becomes visible');
     // A stale receipt handle can no longer change visibility.
     const stale = await failure(
-      admin.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: one.Messages![0].ReceiptHandle!, VisibilityTimeout: 10 })),
+      admin.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: url,
+          ReceiptHandle: one.Messages![0].ReceiptHandle!,
+          VisibilityTimeout: 10,
+        }),
+      ),
     );
     assert.equal(stale.name, 'MessageNotInflight');
   });
@@ -145,20 +181,35 @@ describe('SQS through the AWS SDK over HTTP', () => {
   it('redrive: after maxReceiveCount receives the message moves to the dead-letter queue', async () => {
     const dlq = await create('poison-dlq');
     const dlqArn = `arn:aws:sqs:us-east-1:${A}:poison-dlq`;
-    const url = await create('poison', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) });
+    const url = await create('poison', {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }),
+    });
     await admin.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'not json' }));
     for (let i = 1; i <= 2; i++) {
       const got = await admin.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 0 }));
       assert.equal(got.Messages?.length, 1, `receive ${i}`);
     }
-    assert.equal((await admin.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 0 }))).Messages, undefined);
-    const dead = await admin.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageSystemAttributeNames: ['All'] }));
+    assert.equal(
+      (await admin.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 0 }))).Messages,
+      undefined,
+    );
+    const dead = await admin.send(
+      new ReceiveMessageCommand({ QueueUrl: dlq, MessageSystemAttributeNames: ['All'] }),
+    );
     assert.equal(dead.Messages?.[0]?.Body, 'not json');
-    assert.equal(dead.Messages?.[0]?.Attributes?.DeadLetterQueueSourceArn, `arn:aws:sqs:us-east-1:${A}:poison`);
-    const history = (await (await fetch(`${sandbox.url}/_sandbox/sqs/messages?queueUrl=${encodeURIComponent(url)}&region=us-east-1`)).json()) as {
+    assert.equal(
+      dead.Messages?.[0]?.Attributes?.DeadLetterQueueSourceArn,
+      `arn:aws:sqs:us-east-1:${A}:poison`,
+    );
+    const history = (await (
+      await fetch(`${sandbox.url}/_sandbox/sqs/messages?queueUrl=${encodeURIComponent(url)}&region=us-east-1`)
+    ).json()) as {
       messages: { body: string; receiveCount: number; state: string }[];
     };
-    assert.deepEqual(history.messages.map((m) => [m.body, m.receiveCount, m.state]), [['not json', 2, 'dead-lettered']]);
+    assert.deepEqual(
+      history.messages.map((m) => [m.body, m.receiveCount, m.state]),
+      [['not json', 2, 'dead-lettered']],
+    );
   });
 
   it('batches report per-entry failures; an over-limit message is rejected with the real error', async () => {
@@ -172,15 +223,25 @@ describe('SQS through the AWS SDK over HTTP', () => {
         ],
       }),
     );
-    assert.deepEqual(out.Successful?.map((s) => s.Id), ['ok']);
+    assert.deepEqual(
+      out.Successful?.map((s) => s.Id),
+      ['ok'],
+    );
     assert.equal(out.Failed?.[0]?.Id, 'big');
     assert.equal(out.Failed?.[0]?.Code, 'InvalidParameterValue');
     assert.equal(out.Failed?.[0]?.SenderFault, true);
-    const single = await failure(admin.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(2000) })));
+    const single = await failure(
+      admin.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(2000) })),
+    );
     assert.equal(single.name, 'InvalidParameterValue');
     assert.match(single.message, /Message must be shorter than 1024 bytes/);
     const tooMany = await failure(
-      admin.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })) })),
+      admin.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })),
+        }),
+      ),
     );
     assert.equal(tooMany.name, 'TooManyEntriesInBatchRequest');
   });
@@ -189,26 +250,51 @@ describe('SQS through the AWS SDK over HTTP', () => {
     const url = await create('guarded');
     const arn = `arn:aws:sqs:us-east-1:${A}:guarded`;
     const limited = client(
-      await assumeTestRole(sandbox, issuer, A, 'Limited', [{ Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' }]),
+      await assumeTestRole(sandbox, issuer, A, 'Limited', [
+        { Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' },
+      ]),
     );
     const denied = await failure(limited.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })));
     assert.equal(denied.name, 'AccessDenied');
     assert.equal(denied.$metadata?.httpStatusCode, 403);
     const other = client(
-      await assumeTestRole(sandbox, issuer, B, 'Sender', [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arn }]),
+      await assumeTestRole(sandbox, issuer, B, 'Sender', [
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arn },
+      ]),
     );
-    assert.equal((await failure(other.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })))).name, 'QueueDoesNotExist');
+    assert.equal(
+      (await failure(other.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })))).name,
+      'QueueDoesNotExist',
+    );
     const policy = {
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:role/Limited` }, Action: 'sqs:SendMessage', Resource: arn },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${A}:role/Limited` },
+          Action: 'sqs:SendMessage',
+          Resource: arn,
+        },
         { Effect: 'Allow', Principal: { AWS: B }, Action: 'sqs:SendMessage', Resource: arn },
       ],
     };
-    await admin.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify(policy) } }));
-    assert.ok((await limited.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'by policy' }))).MessageId);
-    assert.ok((await other.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'cross account' }))).MessageId);
-    const noIdentity = client(await assumeTestRole(sandbox, issuer, B, 'Nobody', [{ Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' }]));
-    assert.equal((await failure(noIdentity.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })))).name, 'AccessDenied');
+    await admin.send(
+      new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify(policy) } }),
+    );
+    assert.ok(
+      (await limited.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'by policy' }))).MessageId,
+    );
+    assert.ok(
+      (await other.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'cross account' }))).MessageId,
+    );
+    const noIdentity = client(
+      await assumeTestRole(sandbox, issuer, B, 'Nobody', [
+        { Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' },
+      ]),
+    );
+    assert.equal(
+      (await failure(noIdentity.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })))).name,
+      'AccessDenied',
+    );
   });
 });

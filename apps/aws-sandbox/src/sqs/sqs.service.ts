@@ -47,10 +47,16 @@ export class SqsService implements JsonService {
         return batch(i, (e) => void q.delete(str(e, 'ReceiptHandle')));
       },
       ChangeMessageVisibility: (i, c) =>
-        void this.queue(i, c, 'ChangeMessageVisibility').changeVisibility(str(i, 'ReceiptHandle'), visibility(i.VisibilityTimeout)),
+        void this.queue(i, c, 'ChangeMessageVisibility').changeVisibility(
+          str(i, 'ReceiptHandle'),
+          visibility(i.VisibilityTimeout),
+        ),
       ChangeMessageVisibilityBatch: (i, c) => {
         const q = this.queue(i, c, 'ChangeMessageVisibility');
-        return batch(i, (e) => void q.changeVisibility(str(e, 'ReceiptHandle'), visibility(e.VisibilityTimeout)));
+        return batch(
+          i,
+          (e) => void q.changeVisibility(str(e, 'ReceiptHandle'), visibility(e.VisibilityTimeout)),
+        );
       },
       ListQueueTags: (i, c) => ({ Tags: { ...this.queue(i, c, 'ListQueueTags').tags } }),
       TagQueue: (i, c) => void Object.assign(this.queue(i, c, 'TagQueue').tags, i.Tags ?? {}),
@@ -96,13 +102,15 @@ export class SqsService implements JsonService {
       context,
     );
     if (!combineDecisions(identity, resource, q.accountId === ctx.accountId)) {
-      if (q.accountId !== ctx.accountId && resource === 'none' && identity !== 'deny') throw sqsErrors.noQueue();
+      if (q.accountId !== ctx.accountId && resource === 'none' && identity !== 'deny')
+        throw sqsErrors.noQueue();
       throw sqsErrors.accessDenied(ctx.principalArn, action, q.arn);
     }
   }
 
   private identityOnly(ctx: CallContext, action: string, resource: string): void {
-    if (ctx.identityDecision(action, resource) !== 'allow') throw sqsErrors.accessDenied(ctx.principalArn, action, resource);
+    if (ctx.identityDecision(action, resource) !== 'allow')
+      throw sqsErrors.accessDenied(ctx.principalArn, action, resource);
   }
 
   private createQueue(i: Input, ctx: CallContext) {
@@ -123,14 +131,26 @@ export class SqsService implements JsonService {
 
   private listQueues(i: Input, ctx: CallContext) {
     this.identityOnly(ctx, 'sqs:ListQueues', `arn:aws:sqs:${ctx.region}:${ctx.accountId}:*`);
-    const all = this.store.list(ctx.accountId, ctx.region, typeof i.QueueNamePrefix === 'string' ? i.QueueNamePrefix : '');
+    const all = this.store.list(
+      ctx.accountId,
+      ctx.region,
+      typeof i.QueueNamePrefix === 'string' ? i.QueueNamePrefix : '',
+    );
     const max = typeof i.MaxResults === 'number' ? i.MaxResults : undefined;
     if (max !== undefined && (max < 1 || max > 1000))
-      throw sqsErrors.invalidParameter('Value for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.');
-    const start = typeof i.NextToken === 'string' ? Number(Buffer.from(i.NextToken, 'base64').toString()) || 0 : 0;
+      throw sqsErrors.invalidParameter(
+        'Value for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.',
+      );
+    const start =
+      typeof i.NextToken === 'string' ? Number(Buffer.from(i.NextToken, 'base64').toString()) || 0 : 0;
     const page = max === undefined ? all.slice(0, 1000) : all.slice(start, start + max);
-    const next = max !== undefined && start + max < all.length ? Buffer.from(String(start + max)).toString('base64') : undefined;
-    return page.length ? { QueueUrls: page.map((q) => this.store.urlOf(q)), ...(next ? { NextToken: next } : {}) } : {};
+    const next =
+      max !== undefined && start + max < all.length
+        ? Buffer.from(String(start + max)).toString('base64')
+        : undefined;
+    return page.length
+      ? { QueueUrls: page.map((q) => this.store.urlOf(q)), ...(next ? { NextToken: next } : {}) }
+      : {};
   }
 
   private getAttributes(i: Input, ctx: CallContext) {
@@ -206,12 +226,14 @@ export class SqsService implements JsonService {
       throw sqsErrors.invalidParameter(
         `Value ${String(i.MaxNumberOfMessages)} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
       );
-    const wait = i.WaitTimeSeconds === undefined ? q.num('ReceiveMessageWaitTimeSeconds') : Number(i.WaitTimeSeconds);
+    const wait =
+      i.WaitTimeSeconds === undefined ? q.num('ReceiveMessageWaitTimeSeconds') : Number(i.WaitTimeSeconds);
     if (!Number.isInteger(wait) || wait < 0 || wait > 20)
       throw sqsErrors.invalidParameter(
         `Value ${String(i.WaitTimeSeconds)} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
       );
-    const vis = i.VisibilityTimeout === undefined ? q.num('VisibilityTimeout') : visibility(i.VisibilityTimeout);
+    const vis =
+      i.VisibilityTimeout === undefined ? q.num('VisibilityTimeout') : visibility(i.VisibilityTimeout);
     const deadline = Date.now() + wait * 1000;
     let got = q.receive(max, vis * 1000, (arn) => this.store.byArn(arn));
     while (!got.length && !this.closed && Date.now() < deadline) {
@@ -234,7 +256,8 @@ export class SqsService implements JsonService {
       SenderId: m.senderId,
       SentTimestamp: String(m.sentTimestamp),
       ApproximateReceiveCount: String(m.receiveCount),
-      ApproximateFirstReceiveTimestamp: m.firstReceiveTimestamp === undefined ? undefined : String(m.firstReceiveTimestamp),
+      ApproximateFirstReceiveTimestamp:
+        m.firstReceiveTimestamp === undefined ? undefined : String(m.firstReceiveTimestamp),
       MessageGroupId: m.groupId,
       MessageDeduplicationId: m.deduplicationId,
       SequenceNumber: m.sequenceNumber,
@@ -242,12 +265,16 @@ export class SqsService implements JsonService {
     };
     const all = wanted.has('All');
     const attributes = Object.fromEntries(
-      SYSTEM_ATTRIBUTES.filter((k) => (all || wanted.has(k)) && system[k] !== undefined).map((k) => [k, system[k]!]),
+      SYSTEM_ATTRIBUTES.filter((k) => (all || wanted.has(k)) && system[k] !== undefined).map((k) => [
+        k,
+        system[k]!,
+      ]),
     );
     const allAttrs = attrNames.includes('All') || attrNames.includes('.*');
     const messageAttributes = Object.fromEntries(
       Object.entries(m.messageAttributes ?? {}).filter(
-        ([k]) => allAttrs || attrNames.some((n) => n === k || (n.endsWith('.*') && k.startsWith(n.slice(0, -1)))),
+        ([k]) =>
+          allAttrs || attrNames.some((n) => n === k || (n.endsWith('.*') && k.startsWith(n.slice(0, -1)))),
       ),
     );
     const withAttrs = Object.keys(messageAttributes).length > 0;
@@ -257,7 +284,9 @@ export class SqsService implements JsonService {
       MD5OfBody: m.md5OfBody,
       Body: m.body,
       ...(Object.keys(attributes).length ? { Attributes: attributes } : {}),
-      ...(withAttrs ? { MessageAttributes: messageAttributes, MD5OfMessageAttributes: m.md5OfMessageAttributes } : {}),
+      ...(withAttrs
+        ? { MessageAttributes: messageAttributes, MD5OfMessageAttributes: m.md5OfMessageAttributes }
+        : {}),
     };
   }
 }
@@ -336,6 +365,8 @@ function visibility(v: unknown): number {
 function delay(v: unknown): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 900)
-    throw sqsErrors.invalidParameter(`Value ${String(v)} for parameter DelaySeconds is invalid. Reason: Must be between 0 and 900.`);
+    throw sqsErrors.invalidParameter(
+      `Value ${String(v)} for parameter DelaySeconds is invalid. Reason: Must be between 0 and 900.`,
+    );
   return n;
 }

@@ -19,17 +19,26 @@ export class SqsStore {
     return `${this.baseUrl}/${q.accountId}/${q.name}`;
   }
 
-  create(accountId: string, region: string, name: string, attributes: Record<string, string>, tags?: Record<string, string>): SqsQueue {
+  create(
+    accountId: string,
+    region: string,
+    name: string,
+    attributes: Record<string, string>,
+    tags?: Record<string, string>,
+  ): SqsQueue {
     const base = name.endsWith('.fifo') ? name.slice(0, -5) : name;
     if (!QUEUE_NAME.test(base) || name.length > 80)
       throw sqsErrors.invalidParameter(
         'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
       );
     if (attributes.FifoQueue === 'true' && !name.endsWith('.fifo'))
-      throw sqsErrors.invalidParameter('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
+      throw sqsErrors.invalidParameter(
+        'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+      );
     const existing = this.queues.get(key(region, accountId, name));
     if (existing) {
-      for (const [k, v] of Object.entries(attributes)) if (existing.attributes[k] !== v) throw sqsErrors.nameExists(k);
+      for (const [k, v] of Object.entries(attributes))
+        if (existing.attributes[k] !== v) throw sqsErrors.nameExists(k);
       return existing;
     }
     const q = new SqsQueue(accountId, region, name, attributes, tags);
@@ -77,7 +86,12 @@ export class SqsStore {
   }
 
   /** The queue policy's decision for a request. */
-  policyDecision(q: SqsQueue, action: string, principal: Parameters<typeof evaluatePolicies>[2], context: Record<string, string | undefined>): Decision {
+  policyDecision(
+    q: SqsQueue,
+    action: string,
+    principal: Parameters<typeof evaluatePolicies>[2],
+    context: Record<string, string | undefined>,
+  ): Decision {
     if (!q.policy) return 'none';
     const doc = parsePolicyDocument(q.policy, 'Policy');
     return evaluatePolicies([doc], { action, resource: q.arn, context }, principal);
@@ -90,17 +104,33 @@ export class SqsStore {
   deliverAsService(
     arn: string,
     body: string,
-    from: { service: string; sourceArn: string; sourceAccount: string; groupId?: string; deduplicationId?: string },
+    from: {
+      service: string;
+      sourceArn: string;
+      sourceAccount: string;
+      groupId?: string;
+      deduplicationId?: string;
+    },
   ): ServiceDelivery {
     const q = this.byArn(arn);
     if (!q) return 'no-such-queue';
-    const decision = this.policyDecision(q, 'sqs:SendMessage', { kind: 'service', service: from.service }, {
-      'aws:SourceArn': from.sourceArn,
-      'aws:SourceAccount': from.sourceAccount,
-    });
+    const decision = this.policyDecision(
+      q,
+      'sqs:SendMessage',
+      { kind: 'service', service: from.service },
+      {
+        'aws:SourceArn': from.sourceArn,
+        'aws:SourceAccount': from.sourceAccount,
+      },
+    );
     if (decision !== 'allow') return 'denied';
     try {
-      q.send({ body, senderId: 'AIDAIEVENTBRIDGE', groupId: from.groupId, deduplicationId: from.deduplicationId });
+      q.send({
+        body,
+        senderId: 'AIDAIEVENTBRIDGE',
+        groupId: q.fifo ? from.groupId : undefined,
+        deduplicationId: q.fifo ? from.deduplicationId : undefined,
+      });
       return 'delivered';
     } catch {
       return 'failed';

@@ -54,7 +54,11 @@ export async function assumeTestRole(
       }),
     );
     const c = out.Credentials!;
-    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+    return {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    };
   } finally {
     sts.destroy();
   }

@@ -103,8 +103,33 @@ function accountView(rt: CloudRuntime) {
   return [...rt.state.accounts.values()];
 }
 
-/** Builds the control routes over the runtime holder. */
-export function createControlRoutes(holder: RuntimeHolder): ControlRoutes {
+/** A change made through the control routes (or a failed attempt, with `error`), for live events. */
+export interface ResourceChange {
+  kind: 'create' | 'update' | 'delete';
+  accountId: string;
+  region: string;
+  type: string;
+  identifier: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  error?: { errorCode: string; errorMessage: string };
+  eventName?: string;
+}
+
+function eventFields(event: { eventName?: string; errorCode?: string; errorMessage?: string } | undefined) {
+  return {
+    ...(event?.eventName ? { eventName: event.eventName } : {}),
+    ...(event?.errorCode
+      ? { error: { errorCode: event.errorCode, errorMessage: event.errorMessage ?? `${event.errorCode}` } }
+      : {}),
+  };
+}
+
+/** Builds the control routes over the runtime holder; `onChange` hears every resource mutation. */
+export function createControlRoutes(
+  holder: RuntimeHolder,
+  onChange: (change: ResourceChange) => void = () => undefined,
+): ControlRoutes {
   let created = 0;
   return {
     'POST /_sandbox/scenario': async (body) => {
@@ -164,16 +189,45 @@ export function createControlRoutes(holder: RuntimeHolder): ControlRoutes {
         tags: normalizeTags(req.tags) ?? [],
       });
       const model = applyEdits(cell, base, req.properties);
-      cell.create(identifier, model);
-      return { accountId: req.accountId, region: req.region, type: req.type, identifier, properties: model };
+      const ev = eventFields(req.event);
+      if (!ev.error) cell.create(identifier, model);
+      onChange({
+        kind: 'create',
+        accountId: req.accountId,
+        region: req.region,
+        type: req.type,
+        identifier,
+        after: model,
+        ...ev,
+      });
+      return {
+        accountId: req.accountId,
+        region: req.region,
+        type: req.type,
+        identifier,
+        properties: model,
+        ...(ev.error ? { failed: true } : {}),
+      };
     },
     'PATCH /_sandbox/resources': async (body) => {
       const rt = holder.get();
       const req = parse(updateResourceSchema, body);
       const { cell, position, resource } = locate(rt, req);
       const model = applyEdits(cell, resource.model, req.properties, req.tags);
-      cell.replace(position, model);
+      const ev = eventFields(req.event);
+      if (!ev.error) cell.replace(position, model);
+      onChange({
+        kind: 'update',
+        accountId: req.accountId,
+        region: req.region,
+        type: req.type,
+        identifier: req.identifier,
+        before: resource.model,
+        after: model,
+        ...ev,
+      });
       return {
+        ...(ev.error ? { failed: true } : {}),
         accountId: req.accountId,
         region: req.region,
         type: req.type,
@@ -184,9 +238,19 @@ export function createControlRoutes(holder: RuntimeHolder): ControlRoutes {
     'DELETE /_sandbox/resources': async (body, query) => {
       const rt = holder.get();
       const req = parse(resourceRefSchema, input(body, query));
-      const { cell, position } = locate(rt, req);
-      cell.delete(position);
-      return { deleted: true, ...req };
+      const { cell, position, resource } = locate(rt, req);
+      const ev = eventFields(req.event);
+      if (!ev.error) cell.delete(position);
+      onChange({
+        kind: 'delete',
+        accountId: req.accountId,
+        region: req.region,
+        type: req.type,
+        identifier: req.identifier,
+        before: resource.model,
+        ...ev,
+      });
+      return { deleted: !ev.error, ...req };
     },
     'GET /_sandbox/accounts': async () => ({
       organization: holder.get().state.organization,

@@ -9,12 +9,22 @@ const tags = z.union([
   z.record(z.string(), z.string()),
 ]);
 
+/** How the mutation shows up as a CloudTrail event: a chosen event name, or a failed call (nothing changes). */
+const eventOptions = z
+  .object({
+    eventName: z.string().min(1).optional(),
+    errorCode: z.string().min(1).optional(),
+    errorMessage: z.string().optional(),
+  })
+  .optional();
+
 export const resourceRefSchema = z.object({
   accountId,
   /** S3: the bucket's home region. */
   region: z.string().min(1),
   type: z.enum(RESOURCE_TYPE_NAMES),
   identifier: z.string().min(1),
+  event: eventOptions,
 });
 
 export const createResourceSchema = resourceRefSchema.extend({
