@@ -17,6 +17,7 @@ import {
   CLOUD_CONTROL_ACTIONS,
   ORGANIZATION_ACTIONS,
   SUPPORTED_RESOURCE_TYPES,
+  liveEventNames,
   onboardingFor,
   renderTemplate,
 } from '@tally/onboarding';
@@ -241,10 +242,24 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
     for (const action of WRITES) assert.ok(!policiesAllow(policies, action), `granted a write: ${action}`);
     for (const action of ORGANIZATION_ACTIONS)
       assert.ok(!policiesAllow(policies, action), `single-account role lists the organization: ${action}`);
-    const granted = policies.flatMap((p) => p.Statement.flatMap((s) => s.Action ?? []));
+    // The one exception: consuming the connection's own live-event queue (deletes its messages).
+    const queueArn = `arn:aws:sqs:${REGION}:${MGMT}:${liveEventNames(accountConn.id).queue}`;
+    const granted = policies.flatMap((p) =>
+      p.Statement.filter(
+        (s) => !(s.Resource ?? []).every((r) => r === queueArn || r === `${queueArn}-dlq`),
+      ).flatMap((s) => s.Action ?? []),
+    );
     assert.deepEqual(
       granted.filter((a) => WRITE_PATTERN.test(a) || a.includes('*')),
       [],
+    );
+    const consume = policies.flatMap((p) =>
+      p.Statement.filter((s) => (s.Action ?? []).includes('sqs:DeleteMessage')),
+    );
+    assert.deepEqual(
+      consume.map((s) => s.Resource),
+      [[queueArn]],
+      'messages may be deleted from the connection queue only',
     );
     assert.ok(policies.every((p) => p.Statement.every((s) => s.Effect === 'Allow' && !s.NotAction)));
     await control('DELETE', `/_sandbox/stacks?accountId=${MGMT}&stackName=perm-check`);

@@ -110,14 +110,24 @@ describe('onboarding templates', () => {
     const queueActions = new Set<string>(LIVE_EVENTS_QUEUE_ACTIONS);
     const writes = actions.filter((a) => (WRITE_ACTION.test(a) && !queueActions.has(a)) || a.includes('*'));
     assert.deepEqual(writes, []);
-    const queuePolicy = account.Resources.EventsQueueReadPolicy;
-    assert.equal(queuePolicy.Condition, 'LiveEvents');
-    assert.deepEqual(queuePolicy.Properties.Roles, [{ Ref: 'Role' }]);
-    for (const s of queuePolicy.Properties.PolicyDocument.Statement as Obj[])
-      assert.ok(s.Resource['Fn::GetAtt'], `${s.Sid} is scoped to one queue`);
-    assert.deepEqual(queuePolicy.Properties.PolicyDocument.Statement[0].Action, [
-      ...LIVE_EVENTS_QUEUE_ACTIONS,
+    const queuePolicy = (account.Resources.Role.Properties.Policies as Obj[]).find(
+      (p) => p.PolicyName === 'TallyLiveEventsQueue',
+    )!;
+    const subject =
+      'tenant:11111111-2222-4333-8444-555555555555:connection:66666666-7777-4888-8999-000000000000';
+    const scoped = (queuePolicy.PolicyDocument.Statement as Obj[]).map((s) => {
+      const [arn, vars] = s.Resource['Fn::Sub'];
+      return arn.replace('${Key}', keyFromSubject(vars.Key, subject));
+    });
+    assert.deepEqual(scoped, [
+      'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:tally-events-66666666',
+      'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:tally-events-66666666-dlq',
     ]);
+    assert.deepEqual(queuePolicy.PolicyDocument.Statement[0].Action, [...LIVE_EVENTS_QUEUE_ACTIONS]);
+    const elsewhere = (account.Resources.Role.Properties.Policies as Obj[])
+      .filter((p) => p !== queuePolicy)
+      .flatMap((p) => (p.PolicyDocument.Statement as Obj[]).flatMap((s) => s.Action as string[]));
+    assert.ok(!elsewhere.some((a) => a.startsWith('sqs:')), 'queue actions only in the queue-scoped policy');
     for (const a of LIVE_EVENTS_READ_ACTIONS) assert.ok(policyActions(account).includes(a), a);
     const org = parseTemplate(renderTemplate('organization')) as Obj;
     assert.deepEqual(policyActions(org, ['OrganizationsRead']), [...ORGANIZATION_ACTIONS]);

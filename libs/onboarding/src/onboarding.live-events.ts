@@ -80,33 +80,30 @@ export function liveEventConditions(): Record<string, unknown> {
 }
 
 /**
- * The role's rights on the queue and its DLQ, as a policy of its own that exists only with live
- * events (conditional statements inside the role's inline policy trip cfn-lint's resolver).
+ * The role's rights on the connection's queue and its DLQ: an inline policy of its own, naming
+ * the queues by their fixed names (so it needs no condition; without live events they do not exist).
  */
-function queueReadPolicy(): Record<string, unknown> {
+export function liveEventQueuePolicy(): Record<string, unknown> {
+  const arn = (suffix: string) =>
+    keyed(`arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:tally-events-\${Key}${suffix}`);
   return {
-    Type: 'AWS::IAM::Policy',
-    Condition: LIVE_EVENTS_CONDITION,
-    Properties: {
-      PolicyName: 'TallyLiveEventsQueue',
-      Roles: [ref('Role')],
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'LiveEventsQueue',
-            Effect: 'Allow',
-            Action: [...LIVE_EVENTS_QUEUE_ACTIONS],
-            Resource: getAtt('EventsQueue', 'Arn'),
-          },
-          {
-            Sid: 'LiveEventsDeadLetters',
-            Effect: 'Allow',
-            Action: [...LIVE_EVENTS_DLQ_ACTIONS],
-            Resource: getAtt('EventsDeadLetterQueue', 'Arn'),
-          },
-        ],
-      },
+    PolicyName: 'TallyLiveEventsQueue',
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'LiveEventsQueue',
+          Effect: 'Allow',
+          Action: [...LIVE_EVENTS_QUEUE_ACTIONS],
+          Resource: arn(''),
+        },
+        {
+          Sid: 'LiveEventsDeadLetters',
+          Effect: 'Allow',
+          Action: [...LIVE_EVENTS_DLQ_ACTIONS],
+          Resource: arn('-dlq'),
+        },
+      ],
     },
   };
 }
@@ -174,7 +171,6 @@ export function liveEventResources(mode: 'account' | 'organization'): Record<str
         Targets: [{ Id: 'tally-events-queue', Arn: getAtt('EventsQueue', 'Arn') }],
       },
     },
-    EventsQueueReadPolicy: queueReadPolicy(),
     ...trailResources(mode),
   };
   if (mode === 'organization') {

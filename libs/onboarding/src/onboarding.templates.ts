@@ -14,6 +14,7 @@ import {
   liveEventConditions,
   liveEventOutputs,
   liveEventParameters,
+  liveEventQueuePolicy,
   liveEventResources,
 } from './onboarding.live-events';
 import {
@@ -190,7 +191,7 @@ function providerAndRole(mode: OnboardingMode): Record<string, unknown> {
         Description: 'Read-only inventory access for Tally, assumed with OIDC web identity',
         MaxSessionDuration: 3600,
         AssumeRolePolicyDocument: trustPolicy(),
-        Policies: [readPolicy(mode)],
+        Policies: [readPolicy(mode), liveEventQueuePolicy()],
         Tags: TAGS,
       },
     },

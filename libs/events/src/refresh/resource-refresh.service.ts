@@ -35,7 +35,9 @@ export class ResourceRefreshService {
     });
     // Deleted, not verified, or no longer collecting this type: the event is stale news.
     if (!connection || connection.status !== 'active') return 'skipped';
-    if (!isSupportedResourceType(job.type) || !connection.resourceTypes.includes(job.type)) return 'skipped';
+    // No types listed = every supported type (as the sync plans it).
+    const collected = !connection.resourceTypes.length || connection.resourceTypes.includes(job.type);
+    if (!isSupportedResourceType(job.type) || !collected) return 'skipped';
     const def = getResourceType(job.type);
     const assume = {
       tenantId: job.tenantId,
