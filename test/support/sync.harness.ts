@@ -80,6 +80,8 @@ export async function startSyncHarness(opts: HarnessOptions): Promise<SyncHarnes
     AWS_ENDPOINT_URL_CLOUDCONTROL: sandbox.url,
     AWS_ENDPOINT_URL_ORGANIZATIONS: sandbox.url,
     AWS_ENDPOINT_URL_SQS: sandbox.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: sandbox.url,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: sandbox.url,
     SYNC_TASK_BACKOFF_MS: '200',
     SYNC_CONCURRENCY: '8',
     ...opts.env,

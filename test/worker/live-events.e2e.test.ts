@@ -5,16 +5,18 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { onboardingFor, renderTemplate } from '@tally/onboarding';
+import { AwsCredentialsService, LiveEventsCoverageVerifier } from '@tally/aws';
+import { liveEventNames, onboardingFor, renderForwarderTemplate, renderTemplate } from '@tally/onboarding';
 import { startSyncHarness, type SyncHarness } from '../support/sync.harness';
 
 const A = '111111111111';
 const REGION = 'us-east-1';
+const OTHER_REGION = 'eu-west-1';
 
 const scenario = {
   seed: 'live-events-e2e',
   accounts: [{ id: A }],
-  regions: [REGION],
+  regions: [REGION, OTHER_REGION],
   resources: {
     perAccountRegion: {
       'AWS::S3::Bucket': 2,
@@ -63,7 +65,7 @@ describe('live events against the sandbox', () => {
       scenario,
       mode: 'account',
       accountId: A,
-      regions: [REGION],
+      regions: [REGION, OTHER_REGION],
       worker: false,
       env: {
         LIVE_EVENTS_ENABLED: 'true',
@@ -159,7 +161,7 @@ describe('live events against the sandbox', () => {
 
   it('a burst of 10 events for one instance is one GetResource', async () => {
     const [instance] = await h.env.prisma.resource.findMany({
-      where: { tenantId: h.tenantId, type: 'AWS::EC2::Instance', deletedAt: null },
+      where: { tenantId: h.tenantId, type: 'AWS::EC2::Instance', region: REGION, deletedAt: null },
     });
     const { lastSeq } = await getResourceCalls();
     for (let i = 0; i < 10; i++) {
@@ -232,5 +234,64 @@ describe('live events against the sandbox', () => {
       'an event after the poison',
       async () => (await resource('AWS::Lambda::Function', 'after-poison')) ?? undefined,
     );
+  });
+
+  it('verification reports coverage per (account, region), each gap with its fix, and sees a deployed forwarder', async () => {
+    const onboarding = onboardingFor(h.connection, h.env.config);
+    const names = liveEventNames(h.connection.id);
+    const verifier = new LiveEventsCoverageVerifier(h.env.config, h.worker!.app.get(AwsCredentialsService));
+    const target = {
+      tenantId: h.tenantId,
+      connectionId: h.connection.id,
+      homeAccountId: A,
+      homeRegion: REGION,
+      roleName: h.connection.roleName,
+      accountIds: [A],
+      regions: [REGION, OTHER_REGION],
+      queueName: names.queue,
+      homeRuleName: names.rule,
+      forwarderRuleName: names.forwarderRule,
+      forwarderFix: (accountId: string, region: string) =>
+        onboarding.liveEvents.manualForwarders.find((f) => f.accountId === accountId && f.region === region)
+          ?.cliCommand ?? 'deploy the forwarder',
+    };
+    const before = await verifier.check(target);
+    const cell = (c: typeof before, region: string) => c.cells.find((x) => x.region === region)!;
+    assert.equal(before.covered, false);
+    assert.ok(cell(before, REGION).covered, JSON.stringify(cell(before, REGION)));
+    assert.deepEqual(
+      cell(before, REGION).checks.map((c) => c.name),
+      ['queue', 'rule', 'trail'],
+    );
+    const gap = cell(before, OTHER_REGION).checks.find((c) => !c.ok)!;
+    assert.equal(gap.name, 'rule');
+    assert.match(gap.remediation!, /--region eu-west-1 .*tally-events-forwarder\.yaml/s);
+    assert.ok(
+      cell(before, OTHER_REGION).checks.find((c) => c.name === 'trail')!.ok,
+      'the trail is multi-region',
+    );
+
+    // The customer runs the fix: the forwarder in eu-west-1; now it is covered, and its events arrive.
+    await h.control('POST', '/_sandbox/stacks', {
+      accountId: A,
+      region: OTHER_REGION,
+      stackName: 'tally-forwarder',
+      templateBody: renderForwarderTemplate(),
+      parameters: { Subject: onboarding.parameters.Subject, HomeAccountId: A, HomeRegion: REGION },
+    });
+    const after = await verifier.check(target);
+    assert.equal(after.covered, true, JSON.stringify(after.cells));
+    await h.control('POST', '/_sandbox/resources', {
+      accountId: A,
+      region: OTHER_REGION,
+      type: 'AWS::Lambda::Function',
+      identifier: 'forwarded',
+    });
+    const fn = await eventually(
+      'the forwarded event',
+      async () => (await resource('AWS::Lambda::Function', 'forwarded')) ?? undefined,
+    );
+    assert.equal(fn.region, OTHER_REGION);
+    assert.equal(fn.changes[0]?.source, 'event');
   });
 });

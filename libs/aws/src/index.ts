@@ -8,6 +8,7 @@ export * from './sts/aws-error.classifier';
 export * from './sts/web-identity';
 export * from './verify/canary';
 export * from './verify/connection-verifier';
+export * from './verify/live-events-coverage';
 export * from './verify/connection-verifier.module';
 export * from './collector';
 export * from './organizations';

@@ -49,6 +49,8 @@ const shape = {
   AWS_ENDPOINT_URL_CLOUDCONTROL: optionalUrl,
   AWS_ENDPOINT_URL_ORGANIZATIONS: optionalUrl,
   AWS_ENDPOINT_URL_SQS: optionalUrl,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: optionalUrl,
+  AWS_ENDPOINT_URL_CLOUDTRAIL: optionalUrl,
   /** How long a signing key stays active before the scheduled rotation. */
   SIGNING_KEY_ROTATION_DAYS: positiveInt.max(365).default(30),
   STS_DURATION_SECONDS: z.coerce.number().int().min(900).max(43200).default(3600),
