@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { AwsCredentialsService, LiveEventsCoverageVerifier } from '@tally/aws';
+import { Metrics, sampleValue } from '@tally/metrics';
 import { liveEventNames, onboardingFor, renderForwarderTemplate, renderTemplate } from '@tally/onboarding';
 import { startSyncHarness, type SyncHarness } from '../support/sync.harness';
 
@@ -129,6 +130,10 @@ describe('live events against the sandbox', () => {
     });
     assert.ok(stream.received >= 1n && stream.refreshes >= 1n);
     assert.ok(stream.leaseOwner, 'one worker holds the lease');
+    const exposition = await h.worker!.app.get(Metrics).registry.metrics();
+    assert.ok(sampleValue(exposition, 'tally_live_events_total', { outcome: 'received' }) >= 1);
+    assert.ok(sampleValue(exposition, 'tally_live_event_refreshes_total', { outcome: 'created' }) >= 1);
+    assert.ok(sampleValue(exposition, 'tally_live_event_lag_seconds_count') >= 1);
   });
 
   it('a deleted function is marked deleted; a failed DeleteBucket deletes nothing (errorCode)', async () => {

@@ -9,6 +9,9 @@ import { Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { LiveEventsSupervisor, ResourceRefreshService, type RefreshJob } from '@tally/events';
 import { createRedis, QUEUES, queuePrefix } from '@tally/jobs';
+import { Metrics } from '@tally/metrics';
+
+const WROTE = new Set(['created', 'updated', 'deleted']);
 
 /** Refreshes the resources live events name; starts this worker's leased queue consumers. */
 @Injectable()
@@ -22,11 +25,13 @@ export class EventsQueueWorker implements OnApplicationBootstrap, OnModuleDestro
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ResourceRefreshService) private readonly refreshes: ResourceRefreshService,
     @Inject(LiveEventsSupervisor) private readonly supervisor: LiveEventsSupervisor,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
     this.connection = createRedis(this.config);
-    const worker = new Worker(QUEUES.events, (job: Job) => this.refreshes.refresh(job.data as RefreshJob), {
+    this.supervisor.batchListeners.push((_stream, outcome) => this.metrics.liveEventBatch(outcome));
+    const worker = new Worker(QUEUES.events, (job: Job) => this.refresh(job.data as RefreshJob), {
       connection: this.connection,
       prefix: queuePrefix(this.config),
       concurrency: 64,
@@ -37,6 +42,20 @@ export class EventsQueueWorker implements OnApplicationBootstrap, OnModuleDestro
     );
     this.worker = worker;
     if (this.config.LIVE_EVENTS_ENABLED) this.supervisor.start();
+  }
+
+  /** One refresh, measured: outcome, and the lag from the event to the inventory for written changes. */
+  async refresh(job: RefreshJob): Promise<string> {
+    try {
+      const outcome = await this.refreshes.refresh(job);
+      const lag =
+        job.eventTime && WROTE.has(outcome) ? (Date.now() - Date.parse(job.eventTime)) / 1000 : undefined;
+      this.metrics.liveEventRefresh(outcome, lag);
+      return outcome;
+    } catch (err) {
+      this.metrics.liveEventRefresh('failed');
+      throw err;
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
