@@ -362,4 +362,49 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
     assert.equal(deleted.status, 200);
     assert.equal(sandbox.iam.getRole(MEMBER_A, onboarding.parameters.RoleName), undefined);
   });
+
+  it('live events: the account template creates the queue, its policy and the rule; the organization template forwards every member', async () => {
+    const account = onboardingFor({ ...accountConn, regions: [REGION] }, env.config);
+    const names = liveEventNames(accountConn.id);
+    const deployed = await control('POST', '/_sandbox/stacks', {
+      accountId: MGMT,
+      stackName: 'live-account',
+      templateBody: renderTemplate('account'),
+      parameters: account.parameters,
+    });
+    assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
+    assert.equal(deployed.body.outputs.EventsQueueUrl, `${sandbox.url}/${MGMT}/${names.queue}`);
+    assert.equal(deployed.body.outputs.EventsRuleArn, `arn:aws:events:${REGION}:${MGMT}:rule/${names.rule}`);
+    const queue = sandbox.sqs.get(MGMT, REGION, names.queue)!;
+    assert.ok(sandbox.sqs.get(MGMT, REGION, names.dlq), 'the DLQ exists');
+    assert.match(JSON.stringify(queue.attributes.RedrivePolicy), /tally-events-[0-9a-f]{8}-dlq/);
+    assert.equal(queue.attributes.SqsManagedSseEnabled, 'true');
+    assert.match(queue.attributes.Policy ?? '', /aws:SourceArn/);
+    await control('DELETE', `/_sandbox/stacks?accountId=${MGMT}&stackName=live-account`);
+
+    const org = onboardingFor({ ...orgConn, regions: [REGION] }, env.config);
+    const orgNames = liveEventNames(orgConn.id);
+    const orgStack = await control('POST', '/_sandbox/stacks', {
+      accountId: MGMT,
+      stackName: 'live-org',
+      templateBody: renderTemplate('organization', { OrganizationalUnitIds: 'r-ab12' }),
+      parameters: { ...org.parameters, OrganizationId: 'o-exampleorg1' },
+    });
+    assert.equal(orgStack.status, 200, JSON.stringify(orgStack.body));
+    const forwarders = orgStack.body.resources.find((r: any) => r.logicalId === 'ForwarderStackSet');
+    assert.deepEqual(
+      forwarders.instances.map((i: any) => [i.accountId, i.region, i.status]),
+      [
+        [MEMBER_A, REGION, 'CURRENT'],
+        [MEMBER_B, REGION, 'CURRENT'],
+      ],
+    );
+    for (const member of [MEMBER_A, MEMBER_B]) {
+      const rule = sandbox.events.rule(sandbox.events.bus(member, REGION), orgNames.forwarderRule);
+      assert.equal(rule.state, 'ENABLED');
+      assert.ok(!sandbox.sqs.get(member, REGION, orgNames.queue), 'members get no queue');
+    }
+    assert.ok(sandbox.sqs.get(MGMT, REGION, orgNames.queue), 'the queue lives in the management account');
+    await control('DELETE', `/_sandbox/stacks?accountId=${MGMT}&stackName=live-org`);
+  });
 });
