@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { AwsCredentialsService, LiveEventsCoverageVerifier } from '@tally/aws';
+import { liveEventsTarget } from '@tally/events';
 import { Metrics, sampleValue } from '@tally/metrics';
-import { liveEventNames, onboardingFor, renderForwarderTemplate, renderTemplate } from '@tally/onboarding';
+import { onboardingFor, renderForwarderTemplate, renderTemplate } from '@tally/onboarding';
 import { startSyncHarness, type SyncHarness } from '../support/sync.harness';
 
 const A = '111111111111';
@@ -243,23 +244,8 @@ describe('live events against the sandbox', () => {
 
   it('verification reports coverage per (account, region), each gap with its fix, and sees a deployed forwarder', async () => {
     const onboarding = onboardingFor(h.connection, h.env.config);
-    const names = liveEventNames(h.connection.id);
     const verifier = new LiveEventsCoverageVerifier(h.env.config, h.worker!.app.get(AwsCredentialsService));
-    const target = {
-      tenantId: h.tenantId,
-      connectionId: h.connection.id,
-      homeAccountId: A,
-      homeRegion: REGION,
-      roleName: h.connection.roleName,
-      accountIds: [A],
-      regions: [REGION, OTHER_REGION],
-      queueName: names.queue,
-      homeRuleName: names.rule,
-      forwarderRuleName: names.forwarderRule,
-      forwarderFix: (accountId: string, region: string) =>
-        onboarding.liveEvents.manualForwarders.find((f) => f.accountId === accountId && f.region === region)
-          ?.cliCommand ?? 'deploy the forwarder',
-    };
+    const target = liveEventsTarget(h.connection, [], h.env.config);
     const before = await verifier.check(target);
     const cell = (c: typeof before, region: string) => c.cells.find((x) => x.region === region)!;
     assert.equal(before.covered, false);

@@ -6,3 +6,4 @@ export * from './consumer/event-consumer';
 export * from './consumer/event-lease.repository';
 export * from './consumer/live-events.supervisor';
 export * from './events.module';
+export * from './coverage/live-events-target';
