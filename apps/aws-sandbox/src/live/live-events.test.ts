@@ -274,6 +274,49 @@ describe('live-event knobs', () => {
     assert.equal(received().at(-1)?.detail.eventName, 'CreateBucket');
   });
 
+  it('trail coverage: home region, multi-region, organization trails for member accounts only', () => {
+    const org = { managementAccountId: '111111111111', members: ['111111111111', '222222222222'] };
+    const trails = new CloudTrailStore((a) => (org.members.includes(a) ? org : null));
+    const input = {
+      s3BucketName: 'b',
+      isOrganizationTrail: false,
+      includeGlobalServiceEvents: true,
+      logFileValidation: false,
+    };
+    const single = trails.create('111111111111', 'us-east-1', {
+      ...input,
+      name: 'single',
+      isMultiRegion: false,
+    });
+    single.logging = true;
+    assert.deepEqual(
+      [trails.covers('111111111111', 'us-east-1'), trails.covers('111111111111', 'eu-west-1')],
+      [true, false],
+    );
+    const orgTrail = trails.create('111111111111', 'us-east-1', {
+      ...input,
+      name: 'org',
+      isMultiRegion: true,
+      isOrganizationTrail: true,
+    });
+    assert.equal(trails.covers('222222222222', 'eu-west-1'), false, 'not logging yet');
+    orgTrail.logging = true;
+    assert.deepEqual(
+      [trails.covers('222222222222', 'eu-west-1'), trails.covers('333333333333', 'eu-west-1')],
+      [true, false],
+    );
+    assert.throws(
+      () =>
+        trails.create('222222222222', 'us-east-1', {
+          ...input,
+          name: 'member-org',
+          isMultiRegion: true,
+          isOrganizationTrail: true,
+        }),
+      /not the management account/,
+    );
+  });
+
   it('the same seed gives the same drops and duplicates', () => {
     const outcomes = () => {
       const { live, trails } = setup();
