@@ -17,6 +17,7 @@ import { SUPPORTED_RESOURCE_TYPES } from '@tally/aws';
 import {
   CLOUD_CONTROL_ACTIONS,
   ORGANIZATION_ACTIONS,
+  liveEventNames,
   onboardingFor,
   renderTemplate,
   type StackParameterValues,
@@ -62,6 +63,11 @@ const WRITES = [
 ];
 const WRITE_PATTERN =
   /:(Create|Delete|Put|Update|Modify|Tag|Untag|Attach|Detach|Run|Start|Stop|Terminate|Reboot|Restore|Add|Remove|Set|Invoke|Pass|Enable|Disable|Register|Deregister|Promote|Publish|Replace|Reset|Revoke|Authorize|Cancel|Copy|Import|Upload|Send|Write|Decrypt|Encrypt)/i;
+
+/** These tests are about the role: without the live-event resources (their own test below). */
+function roleOnly<T extends object>(parameters: T): T & { EnableLiveEvents: 'false' } {
+  return { ...parameters, EnableLiveEvents: 'false' };
+}
 
 describe('onboarding templates deployed into the AWS sandbox', () => {
   let env: TestEnvironment;
@@ -146,7 +152,7 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
       accountId: MGMT,
       stackName,
       templateBody: renderTemplate('account'),
-      parameters,
+      parameters: roleOnly(parameters),
     });
   }
 
@@ -237,10 +243,24 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
     for (const action of WRITES) assert.ok(!policiesAllow(policies, action), `granted a write: ${action}`);
     for (const action of ORGANIZATION_ACTIONS)
       assert.ok(!policiesAllow(policies, action), `single-account role lists the organization: ${action}`);
-    const granted = policies.flatMap((p) => p.Statement.flatMap((s) => s.Action ?? []));
+    // The one exception: consuming the connection's own live-event queue (deletes its messages).
+    const queueArn = `arn:aws:sqs:${REGION}:${MGMT}:${liveEventNames(accountConn.id).queue}`;
+    const granted = policies.flatMap((p) =>
+      p.Statement.filter(
+        (s) => !(s.Resource ?? []).every((r) => r === queueArn || r === `${queueArn}-dlq`),
+      ).flatMap((s) => s.Action ?? []),
+    );
     assert.deepEqual(
       granted.filter((a) => WRITE_PATTERN.test(a) || a.includes('*')),
       [],
+    );
+    const consume = policies.flatMap((p) =>
+      p.Statement.filter((s) => (s.Action ?? []).includes('sqs:DeleteMessage')),
+    );
+    assert.deepEqual(
+      consume.map((s) => s.Resource),
+      [[queueArn]],
+      'messages may be deleted from the connection queue only',
     );
     assert.ok(policies.every((p) => p.Statement.every((s) => s.Effect === 'Allow' && !s.NotAction)));
     await control('DELETE', `/_sandbox/stacks?accountId=${MGMT}&stackName=perm-check`);
@@ -279,7 +299,7 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
       accountId: MGMT,
       stackName: onboarding.stackName,
       templateBody: renderTemplate('organization', { OrganizationalUnitIds: 'r-ab12' }),
-      parameters: onboarding.parameters,
+      parameters: { ...roleOnly(onboarding.parameters), OrganizationId: 'o-exampleorg1' },
     });
     assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
     const instances = deployed.body.resources.find((r: any) => r.logicalId === 'MemberStackSet').instances;
@@ -326,5 +346,50 @@ describe('onboarding templates deployed into the AWS sandbox', () => {
     });
     assert.equal(deleted.status, 200);
     assert.equal(sandbox.iam.getRole(MEMBER_A, onboarding.parameters.RoleName), undefined);
+  });
+
+  it('live events: the account template creates the queue, its policy and the rule; the organization template forwards every member', async () => {
+    const account = onboardingFor({ ...accountConn, regions: [REGION] }, env.config);
+    const names = liveEventNames(accountConn.id);
+    const deployed = await control('POST', '/_sandbox/stacks', {
+      accountId: MGMT,
+      stackName: 'live-account',
+      templateBody: renderTemplate('account'),
+      parameters: account.parameters,
+    });
+    assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
+    assert.equal(deployed.body.outputs.EventsQueueUrl, `${sandbox.url}/${MGMT}/${names.queue}`);
+    assert.equal(deployed.body.outputs.EventsRuleArn, `arn:aws:events:${REGION}:${MGMT}:rule/${names.rule}`);
+    const queue = sandbox.sqs.get(MGMT, REGION, names.queue)!;
+    assert.ok(sandbox.sqs.get(MGMT, REGION, names.dlq), 'the DLQ exists');
+    assert.match(JSON.stringify(queue.attributes.RedrivePolicy), /tally-events-[0-9a-f]{8}-dlq/);
+    assert.equal(queue.attributes.SqsManagedSseEnabled, 'true');
+    assert.match(queue.attributes.Policy ?? '', /aws:SourceArn/);
+    await control('DELETE', `/_sandbox/stacks?accountId=${MGMT}&stackName=live-account`);
+
+    const org = onboardingFor({ ...orgConn, regions: [REGION] }, env.config);
+    const orgNames = liveEventNames(orgConn.id);
+    const orgStack = await control('POST', '/_sandbox/stacks', {
+      accountId: MGMT,
+      stackName: 'live-org',
+      templateBody: renderTemplate('organization', { OrganizationalUnitIds: 'r-ab12' }),
+      parameters: { ...org.parameters, OrganizationId: 'o-exampleorg1' },
+    });
+    assert.equal(orgStack.status, 200, JSON.stringify(orgStack.body));
+    const forwarders = orgStack.body.resources.find((r: any) => r.logicalId === 'ForwarderStackSet');
+    assert.deepEqual(
+      forwarders.instances.map((i: any) => [i.accountId, i.region, i.status]),
+      [
+        [MEMBER_A, REGION, 'CURRENT'],
+        [MEMBER_B, REGION, 'CURRENT'],
+      ],
+    );
+    for (const member of [MEMBER_A, MEMBER_B]) {
+      const rule = sandbox.events.rule(sandbox.events.bus(member, REGION), orgNames.forwarderRule);
+      assert.equal(rule.state, 'ENABLED');
+      assert.ok(!sandbox.sqs.get(member, REGION, orgNames.queue), 'members get no queue');
+    }
+    assert.ok(sandbox.sqs.get(MGMT, REGION, orgNames.queue), 'the queue lives in the management account');
+    await control('DELETE', `/_sandbox/stacks?accountId=${MGMT}&stackName=live-org`);
   });
 });

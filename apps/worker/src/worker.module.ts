@@ -7,6 +7,7 @@ import { DbModule } from '@tally/db';
 import { JobsModule } from '@tally/jobs';
 import { MetricsModule } from '@tally/metrics';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
+import { EventsWorkerModule } from './events/events-worker.module';
 import { SigningKeyRotationModule } from './signing-keys/signing-key-rotation.module';
 import { SyncWorkerModule } from './sync/sync-worker.module';
 import { WorkerHttp } from './worker-http';
@@ -30,6 +31,7 @@ export class WorkerModule {
         SigningKeyRotationModule,
         SyncWorkerModule,
         DeliveryWorkerModule,
+        EventsWorkerModule,
       ],
       providers: [WorkerHttp],
     };

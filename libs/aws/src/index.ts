@@ -25,6 +25,7 @@ export {
 export * from './sts/web-identity';
 export type { CanaryResult } from './verify/canary';
 export * from './verify/connection-verifier';
+export * from './verify/live-events-coverage';
 export * from './verify/connection-verifier.module';
 export * from './collector/cloud-control.collector';
 export * from './organizations/organizations.discovery';

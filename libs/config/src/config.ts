@@ -49,6 +49,8 @@ const shape = {
   AWS_ENDPOINT_URL_CLOUDCONTROL: optionalUrl,
   AWS_ENDPOINT_URL_ORGANIZATIONS: optionalUrl,
   AWS_ENDPOINT_URL_SQS: optionalUrl,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: optionalUrl,
+  AWS_ENDPOINT_URL_CLOUDTRAIL: optionalUrl,
   /** How long a signing key stays active before the scheduled rotation. */
   SIGNING_KEY_ROTATION_DAYS: positiveInt.max(365).default(30),
   STS_DURATION_SECONDS: z.coerce.number().int().min(900).max(43200).default(3600),
@@ -71,6 +73,19 @@ const shape = {
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Live events: this worker consumes the queues of live connections (one consumer each across workers). */
+  LIVE_EVENTS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Connections one worker process consumes at most. */
+  LIVE_EVENTS_MAX_STREAMS: positiveInt.max(100_000).default(1000),
+  /** A consumer's lease: another worker takes a dead worker's connections over after this long. */
+  LIVE_EVENTS_LEASE_MS: positiveInt.min(1000).max(600_000).default(30_000),
+  /** SQS long poll (seconds, AWS allows 0-20). */
+  LIVE_EVENTS_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
+  /** A refresh waits this long for more events about the same resource (one GetResource per burst). */
+  LIVE_EVENTS_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Changes older than this are removed from the feed; a cursor before them is expired (410). */
   CHANGE_RETENTION_DAYS: positiveInt.max(3650).default(30),
   /**

@@ -20,6 +20,12 @@ const syncIntervalMinutes = z
   .min(5, 'must be at least 5 minutes')
   .max(1440, 'must be at most 1440 minutes (a day)');
 const mode = z.enum(['account', 'organization'], { message: 'must be "account" or "organization"' });
+const homeRegion = z
+  .enum(AWS_REGIONS, { message: 'must be an AWS region such as us-east-1' })
+  .describe('Where the onboarding stack and the live-event queue go; one of regions (default: the first)');
+const liveEvents = z
+  .boolean({ message: 'must be true or false' })
+  .describe('Read changes from the live-event queue within seconds (default true)');
 
 /** The role name Tally assumes when none is given (the templates' default). */
 export const DEFAULT_ROLE_NAME = 'TallyReadOnly';
@@ -37,6 +43,12 @@ export const CreateConnection = z
       .string()
       .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name: 1-64 letters, digits or +=,.@_-')
       .default(DEFAULT_ROLE_NAME),
+    homeRegion: homeRegion.optional(),
+    liveEvents: liveEvents.default(true),
+  })
+  .refine((c) => !c.homeRegion || c.regions.includes(c.homeRegion), {
+    path: ['homeRegion'],
+    message: 'must be one of regions',
   })
   .register(requestSchemas, { id: 'CreateConnection' });
 export type CreateConnection = z.output<typeof CreateConnection>;
@@ -49,10 +61,12 @@ export const UpdateConnection = z
     resourceTypes: resourceTypes.optional(),
     syncIntervalMinutes: syncIntervalMinutes.optional(),
     paused: z.boolean({ message: 'must be true or false' }).optional(),
+    homeRegion: homeRegion.optional(),
+    liveEvents: liveEvents.optional(),
   })
   .refine(
     (v) => Object.keys(v).length > 0,
-    'must change at least one of name, regions, resourceTypes, syncIntervalMinutes, paused',
+    'must change at least one of name, regions, resourceTypes, syncIntervalMinutes, paused, homeRegion, liveEvents',
   )
   .register(requestSchemas, { id: 'UpdateConnection' });
 export type UpdateConnection = z.output<typeof UpdateConnection>;
@@ -81,6 +95,8 @@ export const Connection = z
     accountId: z.string(),
     mode: z.enum(['account', 'organization']),
     regions: z.array(z.string()),
+    homeRegion: z.string(),
+    liveEvents: z.boolean(),
     resourceTypes: z.array(z.string()),
     roleName: z.string(),
     syncIntervalMinutes: z.number().int(),
@@ -116,12 +132,33 @@ export const Onboarding = z
         OrganizationalUnitIds: z.string().optional(),
         CallAs: z.enum(['SELF', 'DELEGATED_ADMIN']).optional(),
         MembersCreateOidcProvider: z.enum(['true', 'false']).optional(),
+        EnableLiveEvents: z.enum(['true', 'false']).optional(),
+        CreateTrail: z.enum(['true', 'false']).optional(),
+        OrganizationId: z.string().optional(),
+        EventRegions: z.string().optional(),
       })
       .describe('The stack parameters'),
     templateFile: z.string().describe('The file GET …/cloudformation answers with'),
     templateUrl: z.string().optional().describe('Only when the operator publishes the templates'),
     quickCreateUrl: z.string().optional().describe('The console quick-create link, with templateUrl'),
     cliCommand: z.string().describe('`aws cloudformation deploy …` for the template saved as templateFile'),
+    liveEvents: z
+      .object({
+        enabled: z.boolean(),
+        homeRegion: z.string().describe("The stack's region: the queue and the rule live here"),
+        queueName: z.string(),
+        deadLetterQueueName: z.string(),
+        ruleName: z.string(),
+        stackSetForwarders: z
+          .object({ accounts: z.literal('every member account'), regions: z.array(z.string()) })
+          .optional()
+          .describe('Organization: the forwarder StackSet covers every member account in these regions'),
+        manualForwarders: z
+          .array(z.object({ accountId: z.string(), region: z.string(), cliCommand: z.string() }))
+          .describe('Other regions to deploy the forwarder template to by hand, each with its command'),
+        forwarderTemplateFile: z.string(),
+      })
+      .describe('Where the stack goes (the home region) and what the forwarders cover'),
   })
   .register(responseSchemas, { id: 'Onboarding' });
 export type Onboarding = z.infer<typeof Onboarding>;

@@ -2,6 +2,7 @@
 export const QUEUES = {
   sync: 'sync',
   delivery: 'delivery',
+  events: 'events',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -21,6 +22,21 @@ export interface JobPayloads {
   'delivery.destination': { tenantId: string; destinationId: string };
   /** Remove changes past retention and old delivery history (repeatable). */
   'delivery.prune': Record<string, never>;
+  /**
+   * Refresh one resource a live event said changed (GetResource → upsert or delete). Deduplicated
+   * and debounced per resource key; `eventId`/`eventTime` are the first event's (lag, history).
+   */
+  'events.refresh': {
+    tenantId: string;
+    connectionId: string;
+    accountId: string;
+    region: string;
+    type: string;
+    identifier: string;
+    eventId: string;
+    /** ISO time of the event (null when it carried none). */
+    eventTime: string | null;
+  };
 }
 
 export type JobName = keyof JobPayloads;
@@ -32,4 +48,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'sync.finish': QUEUES.sync,
   'delivery.destination': QUEUES.delivery,
   'delivery.prune': QUEUES.delivery,
+  'events.refresh': QUEUES.events,
 };

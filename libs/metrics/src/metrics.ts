@@ -58,6 +58,9 @@ export class Metrics {
   readonly deliveries: Counter<'kind' | 'outcome'>;
   readonly deliveryRetries: Counter<'kind'>;
   readonly deliveryLagSeconds: Histogram<'kind'>;
+  readonly liveEvents: Counter<'outcome'>;
+  readonly liveEventRefreshes: Counter<'outcome'>;
+  readonly liveEventLagSeconds: Histogram;
 
   constructor(options: { registry?: Registry; defaultMetrics?: boolean } = {}) {
     this.registry = options.registry ?? new Registry();
@@ -196,6 +199,24 @@ export class Metrics {
       buckets: DURATION_BUCKETS,
       registers,
     });
+    this.liveEvents = new Counter({
+      name: 'tally_live_events_total',
+      help: 'Queue messages by outcome: received (an event), ignored (failed call, unknown event, uncovered), malformed (not an event: left for the DLQ).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.liveEventRefreshes = new Counter({
+      name: 'tally_live_event_refreshes_total',
+      help: 'Targeted refreshes by outcome (created, updated, unchanged, deleted, absent, stale, skipped, failed).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.liveEventLagSeconds = new Histogram({
+      name: 'tally_live_event_lag_seconds',
+      help: "From a change's event time to the inventory holding it (refreshes that wrote a change).",
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
   }
 
   /** Plugs in the readers behind the scrape-time gauges. */
@@ -253,6 +274,18 @@ export class Metrics {
       this.deliveryRetries.inc({ kind });
     }
     for (const s of lagSeconds) this.deliveryLagSeconds.observe({ kind }, s);
+  }
+
+  /** One consumer batch's message counts. */
+  liveEventBatch(counts: { received: number; ignored: number; malformed: number }): void {
+    for (const outcome of ['received', 'ignored', 'malformed'] as const)
+      if (counts[outcome]) this.liveEvents.inc({ outcome }, counts[outcome]);
+  }
+
+  /** One refresh's outcome, and (when it wrote a change) the lag from the event's time. */
+  liveEventRefresh(outcome: string, lagSeconds?: number): void {
+    this.liveEventRefreshes.inc({ outcome });
+    if (lagSeconds !== undefined) this.liveEventLagSeconds.observe(Math.max(0, lagSeconds));
   }
 
   /** One credential-cache lookup. */

@@ -27,6 +27,8 @@ describe('onboardingFor', () => {
       Subject: subjectFor(connection.tenantId, connection.id),
       RoleName: 'TallyReadOnly',
       CreateOidcProvider: 'true',
+      EnableLiveEvents: 'true',
+      CreateTrail: 'false',
     });
     assert.ok(new RegExp(PATTERNS.subject).test(o.parameters.Subject));
     assert.ok(new RegExp(PATTERNS.issuerHost).test(o.parameters.IssuerHost));
@@ -90,6 +92,48 @@ describe('onboardingFor', () => {
       o.cliCommand,
       /OrganizationalUnitIds=\$\(aws organizations list-roots --query 'Roots\[0\]\.Id' --output text\)/,
     );
+  });
+
+  it('the stack goes to the home region (default: the first of regions); forwarders cover the other regions', () => {
+    const regions = ['eu-central-1', 'us-east-1', 'ap-south-1'];
+    const first = onboardingFor({ ...connection, regions }, config);
+    assert.equal(first.liveEvents.homeRegion, 'eu-central-1');
+    assert.match(first.cliCommand, /--region eu-central-1 /);
+    assert.equal(first.liveEvents.queueName, 'tally-events-66666666');
+    assert.equal(first.liveEvents.deadLetterQueueName, 'tally-events-66666666-dlq');
+    assert.equal(first.liveEvents.stackSetForwarders, undefined);
+    const o = onboardingFor({ ...connection, regions, homeRegion: 'us-east-1' }, config);
+    assert.equal(o.liveEvents.homeRegion, 'us-east-1');
+    assert.deepEqual(
+      o.liveEvents.manualForwarders.map((f) => [f.accountId, f.region]),
+      [
+        ['123456789012', 'eu-central-1'],
+        ['123456789012', 'ap-south-1'],
+      ],
+    );
+    const cmd = o.liveEvents.manualForwarders[0].cliCommand.replace(/\\\n\s*/g, '');
+    assert.match(cmd, /--region eu-central-1 .*--template-file tally-events-forwarder\.yaml/);
+    assert.ok(cmd.includes('HomeRegion=us-east-1') && cmd.includes('HomeAccountId=123456789012'), cmd);
+    const off = onboardingFor({ ...connection, regions, liveEvents: false }, config);
+    assert.equal(off.parameters.EnableLiveEvents, 'false');
+    assert.deepEqual(off.liveEvents.manualForwarders, []);
+  });
+
+  it('organization mode: the StackSet forwards every member account in every region; the management account forwards its other regions', () => {
+    const o = onboardingFor(
+      { ...connection, mode: 'organization', regions: ['us-east-1', 'eu-west-1'] },
+      config,
+    );
+    assert.equal(o.parameters.EventRegions, 'us-east-1,eu-west-1');
+    assert.deepEqual(o.liveEvents.stackSetForwarders, {
+      accounts: 'every member account',
+      regions: ['us-east-1', 'eu-west-1'],
+    });
+    assert.deepEqual(
+      o.liveEvents.manualForwarders.map((f) => f.region),
+      ['eu-west-1'],
+    );
+    assert.match(o.cliCommand, /OrganizationId=\$\(aws organizations describe-organization/);
   });
 
   it('the issuer host is the issuer URL without scheme', () => {

@@ -4,7 +4,8 @@
 import { roleArnFor } from '@tally/aws';
 import { subjectFor } from '@tally/oidc';
 import { DEFAULT_ROLE_NAME, issuerHostOf, type StackParameterValues } from './onboarding.parameters';
-import { TEMPLATE_FILES, type OnboardingMode } from './onboarding.templates';
+import { liveEventNames } from './onboarding.live-events';
+import { FORWARDER_TEMPLATE_FILE, TEMPLATE_FILES, type OnboardingMode } from './onboarding.templates';
 
 export interface OnboardingConnection {
   id: string;
@@ -13,6 +14,34 @@ export interface OnboardingConnection {
   accountId: string;
   mode: OnboardingMode;
   roleName?: string | null;
+  /** The connection's regions (absent: only the home region). */
+  regions?: string[];
+  /** Where the stack goes (null or absent: the first of `regions`, else AWS_REGION). */
+  homeRegion?: string | null;
+  /** Live events on (the default) or off. */
+  liveEvents?: boolean;
+}
+
+/** One (account, region) the forwarder template must be deployed to by hand, with its command. */
+export interface ForwarderDeployment {
+  accountId: string;
+  region: string;
+  cliCommand: string;
+}
+
+/** Where live events come from and go to. */
+export interface LiveEventsOnboarding {
+  enabled: boolean;
+  /** The stack's region: the queue and the rule live here. */
+  homeRegion: string;
+  queueName: string;
+  deadLetterQueueName: string;
+  ruleName: string;
+  /** Organization: the forwarder StackSet covers every member account in these regions. */
+  stackSetForwarders?: { accounts: 'every member account'; regions: string[] };
+  /** The other regions of the account (single) or of the management account (organization). */
+  manualForwarders: ForwarderDeployment[];
+  forwarderTemplateFile: string;
 }
 
 export interface OnboardingConfig {
@@ -37,24 +66,42 @@ export interface Onboarding {
   quickCreateUrl?: string;
   /** `aws cloudformation deploy …` for the template saved as `templateFile`. */
   cliCommand: string;
+  /** Where the stack goes (the home region) and what the forwarders cover (accounts × regions). */
+  liveEvents: LiveEventsOnboarding;
+}
+
+/** The connection's home region: its own, else the first of its regions, else `fallback`. */
+export function homeRegionOf(
+  connection: { homeRegion?: string | null; regions?: string[] },
+  fallback: string,
+): string {
+  return connection.homeRegion || connection.regions?.[0] || fallback;
 }
 
 /** Everything a customer needs to deploy the onboarding stack of `connection`. */
 export function onboardingFor(connection: OnboardingConnection, config: OnboardingConfig): Onboarding {
   const roleName = connection.roleName || DEFAULT_ROLE_NAME;
+  const region = homeRegionOf(connection, config.AWS_REGION);
+  const regions = connection.regions?.length ? connection.regions : [region];
+  const live = connection.liveEvents !== false;
   const parameters: StackParameterValues = {
     IssuerHost: issuerHostOf(config.OIDC_ISSUER_URL),
     Audience: config.OIDC_AUDIENCE,
     Subject: subjectFor(connection.tenantId, connection.id),
     RoleName: roleName,
     CreateOidcProvider: 'true',
+    EnableLiveEvents: live ? 'true' : 'false',
+    CreateTrail: 'false',
     ...(connection.mode === 'organization'
-      ? { CallAs: 'SELF' as const, MembersCreateOidcProvider: 'true' as const }
+      ? {
+          CallAs: 'SELF' as const,
+          MembersCreateOidcProvider: 'true' as const,
+          EventRegions: regions.join(','),
+        }
       : {}),
   };
   const templateFile = TEMPLATE_FILES[connection.mode];
   const stackName = stackNameFor(connection.id);
-  const region = config.AWS_REGION;
   const base = config.CFN_TEMPLATE_BASE_URL?.replace(/\/+$/, '');
   const templateUrl = base ? `${base}/${templateFile}` : undefined;
   return {
@@ -67,7 +114,56 @@ export function onboardingFor(connection: OnboardingConnection, config: Onboardi
       ? { templateUrl, quickCreateUrl: quickCreateUrl(region, templateUrl, stackName, parameters) }
       : {}),
     cliCommand: cliCommand(connection.mode, region, templateFile, stackName, parameters),
+    liveEvents: liveEventsOnboarding(connection, region, regions, live, parameters.Subject),
   };
+}
+
+function liveEventsOnboarding(
+  connection: OnboardingConnection,
+  homeRegion: string,
+  regions: string[],
+  enabled: boolean,
+  subject: string,
+): LiveEventsOnboarding {
+  const names = liveEventNames(connection.id);
+  const others = enabled ? regions.filter((r) => r !== homeRegion) : [];
+  return {
+    enabled,
+    homeRegion,
+    queueName: names.queue,
+    deadLetterQueueName: names.dlq,
+    ruleName: names.rule,
+    ...(enabled && connection.mode === 'organization'
+      ? { stackSetForwarders: { accounts: 'every member account' as const, regions } }
+      : {}),
+    manualForwarders: others.map((region) => ({
+      accountId: connection.accountId,
+      region,
+      cliCommand: forwarderCommand(connection, region, homeRegion, subject),
+    })),
+    forwarderTemplateFile: FORWARDER_TEMPLATE_FILE,
+  };
+}
+
+function forwarderCommand(
+  connection: OnboardingConnection,
+  region: string,
+  homeRegion: string,
+  subject: string,
+): string {
+  const overrides = [
+    `Subject=${subject}`,
+    `HomeAccountId=${connection.accountId}`,
+    `HomeRegion=${homeRegion}`,
+  ];
+  return [
+    'aws cloudformation deploy',
+    `--region ${region}`,
+    `--stack-name ${stackNameFor(connection.id)}-forwarder`,
+    `--template-file ${FORWARDER_TEMPLATE_FILE}`,
+    '--capabilities CAPABILITY_IAM',
+    `--parameter-overrides ${overrides.map(shellQuote).join(' ')}`,
+  ].join(' \\\n  ');
 }
 
 /** The stack name Tally suggests for a connection (a StackSet `<name>-members` derives from it). */
@@ -104,6 +200,7 @@ function cliCommand(
     // The root id is only known inside the organization: look it up where the command runs.
     overrides.push(
       `"OrganizationalUnitIds=$(aws organizations list-roots --query 'Roots[0].Id' --output text)"`,
+      `"OrganizationId=$(aws organizations describe-organization --query 'Organization.Id' --output text)"`,
     );
   }
   return [

@@ -15,6 +15,8 @@ export const PARAMETERS = {
   subject: 'Subject',
   roleName: 'RoleName',
   createOidcProvider: 'CreateOidcProvider',
+  enableLiveEvents: 'EnableLiveEvents',
+  createTrail: 'CreateTrail',
 } as const;
 
 /** Parameter names only the organization template has. */
@@ -22,6 +24,17 @@ export const ORG_PARAMETERS = {
   organizationalUnitIds: 'OrganizationalUnitIds',
   callAs: 'CallAs',
   membersCreateOidcProvider: 'MembersCreateOidcProvider',
+  /** For the home bus policy (`aws:PrincipalOrgID`): members' forwarders may put events. */
+  organizationId: 'OrganizationId',
+  /** Where the forwarder StackSet puts a rule in every member account (the connection's regions). */
+  eventRegions: 'EventRegions',
+} as const;
+
+/** Parameter names of the forwarder template (cloudformation/tally-events-forwarder.yaml). */
+export const FORWARDER_PARAMETERS = {
+  subject: 'Subject',
+  homeAccountId: 'HomeAccountId',
+  homeRegion: 'HomeRegion',
 } as const;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -36,6 +49,10 @@ export const PATTERNS = {
   roleName: '^[\\w+=,.@-]{1,64}$',
   /** An organization root (r-…) or organizational unit (ou-…) id. */
   organizationalUnitId: '^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$',
+  /** An AWS Organizations id (o-…). */
+  organizationId: '^o-[a-z0-9]{10,32}$',
+  accountId: '^[0-9]{12}$',
+  region: '^[a-z]{2}(?:-gov)?-[a-z]+-[0-9]$',
 } as const;
 
 /** The values the stack is deployed with; the organization fields apply to the organization template. */
@@ -45,7 +62,12 @@ export interface StackParameterValues {
   Subject: string;
   RoleName: string;
   CreateOidcProvider?: 'true' | 'false';
+  EnableLiveEvents?: 'true' | 'false';
+  CreateTrail?: 'true' | 'false';
   OrganizationalUnitIds?: string;
+  OrganizationId?: string;
+  /** Comma-separated regions. */
+  EventRegions?: string;
   CallAs?: 'SELF' | 'DELEGATED_ADMIN';
   MembersCreateOidcProvider?: 'true' | 'false';
 }

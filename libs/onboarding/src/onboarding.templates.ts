@@ -2,8 +2,23 @@
 // account template itself (as its StackSet's TemplateBody) to every member account, and adds the
 // same provider + role (plus Organizations reads) for the management account.
 import { equals, fnIf, getAtt, ref, sub, toYaml } from './cfn-yaml';
-import { CLOUD_CONTROL_ACTIONS, ORGANIZATION_ACTIONS, handlerActions } from './onboarding.permissions';
 import {
+  CLOUD_CONTROL_ACTIONS,
+  LIVE_EVENTS_READ_ACTIONS,
+  ORGANIZATION_ACTIONS,
+  handlerActions,
+} from './onboarding.permissions';
+import {
+  LIVE_EVENTS_CONDITION,
+  forwarderTemplate,
+  liveEventConditions,
+  liveEventOutputs,
+  liveEventParameters,
+  liveEventQueuePolicy,
+  liveEventResources,
+} from './onboarding.live-events';
+import {
+  FORWARDER_PARAMETERS,
   DEFAULT_AUDIENCE,
   DEFAULT_ROLE_NAME,
   ORG_PARAMETERS,
@@ -19,6 +34,9 @@ export const TEMPLATE_FILES: Record<OnboardingMode, string> = {
   account: 'tally-account.yaml',
   organization: 'tally-organization.yaml',
 };
+
+/** The live-event forwarder's committed file, under cloudformation/. */
+export const FORWARDER_TEMPLATE_FILE = 'tally-events-forwarder.yaml';
 
 const HEADER = [
   ' Generated from libs/onboarding/src/onboarding.templates.ts: do not edit by hand.',
@@ -65,6 +83,7 @@ function accountParameters(): Record<string, unknown> {
       Default: 'true',
       AllowedValues: ['true', 'false'],
     },
+    ...liveEventParameters(),
   };
 }
 
@@ -92,6 +111,20 @@ function organizationParameters(): Record<string, unknown> {
         'Create the OIDC provider in each member account (false if members already have one for this issuer).',
       Default: 'true',
       AllowedValues: ['true', 'false'],
+    },
+    [ORG_PARAMETERS.organizationId]: {
+      Type: 'String',
+      Description:
+        "Your organization id (o-…): member accounts may forward live events to this account's event bus.",
+      AllowedPattern: PATTERNS.organizationId,
+      ConstraintDescription: 'an organization id such as o-a1b2c3d4e5',
+    },
+    [ORG_PARAMETERS.eventRegions]: {
+      Type: 'CommaDelimitedList',
+      Description:
+        "The connection's regions: each member account gets a forwarding rule in each (live events only).",
+      AllowedPattern: PATTERNS.region,
+      ConstraintDescription: 'region names such as us-east-1, comma-separated',
     },
   };
 }
@@ -128,6 +161,7 @@ function readPolicy(mode: OnboardingMode): unknown {
   const statements: unknown[] = [
     { Sid: 'CloudControlRead', Effect: 'Allow', Action: [...CLOUD_CONTROL_ACTIONS], Resource: '*' },
     { Sid: 'ResourceHandlersRead', Effect: 'Allow', Action: handlerActions(), Resource: '*' },
+    { Sid: 'LiveEventsCoverageRead', Effect: 'Allow', Action: [...LIVE_EVENTS_READ_ACTIONS], Resource: '*' },
   ];
   if (mode === 'organization') {
     statements.push({
@@ -157,7 +191,7 @@ function providerAndRole(mode: OnboardingMode): Record<string, unknown> {
         Description: 'Read-only inventory access for Tally, assumed with OIDC web identity',
         MaxSessionDuration: 3600,
         AssumeRolePolicyDocument: trustPolicy(),
-        Policies: [readPolicy(mode)],
+        Policies: [readPolicy(mode), liveEventQueuePolicy()],
         Tags: TAGS,
       },
     },
@@ -176,11 +210,17 @@ function accountTemplate(): Record<string, unknown> {
     Description: 'Tally: read-only inventory role assumed with OIDC web identity (single account)',
     Metadata: interfaceMetadata('account'),
     Parameters: accountParameters(),
-    Conditions: { [PROVIDER_CONDITION]: equals(ref(PARAMETERS.createOidcProvider), 'true') },
-    Resources: providerAndRole('account'),
-    Outputs: OUTPUTS,
+    Conditions: {
+      [PROVIDER_CONDITION]: equals(ref(PARAMETERS.createOidcProvider), 'true'),
+      ...liveEventConditions(),
+    },
+    Resources: { ...providerAndRole('account'), ...liveEventResources('account') },
+    Outputs: { ...OUTPUTS, ...liveEventOutputs() },
   };
 }
+
+/** The live-event forwarder (one region, or a member account, to the home region's bus). */
+export { forwarderTemplate };
 
 /** The organization template: the management account's provider + role and a StackSet for the members. */
 function organizationTemplate(): Record<string, unknown> {
@@ -190,10 +230,16 @@ function organizationTemplate(): Record<string, unknown> {
     PARAMETERS.subject,
     PARAMETERS.roleName,
   ].map((name) => ({ ParameterKey: name, ParameterValue: ref(name) }));
-  memberParameters.push({
-    ParameterKey: PARAMETERS.createOidcProvider,
-    ParameterValue: ref(ORG_PARAMETERS.membersCreateOidcProvider),
-  });
+  memberParameters.push(
+    {
+      ParameterKey: PARAMETERS.createOidcProvider,
+      ParameterValue: ref(ORG_PARAMETERS.membersCreateOidcProvider),
+    },
+    // Members forward to this account's queue (the forwarder StackSet) and are logged by the
+    // organization trail: their stacks create neither.
+    { ParameterKey: PARAMETERS.enableLiveEvents, ParameterValue: 'false' },
+    { ParameterKey: PARAMETERS.createTrail, ParameterValue: 'false' },
+  );
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description:
@@ -203,9 +249,12 @@ function organizationTemplate(): Record<string, unknown> {
     Conditions: {
       [PROVIDER_CONDITION]: equals(ref(PARAMETERS.createOidcProvider), 'true'),
       [MEMBERS_PROVIDER_CONDITION]: equals(ref(ORG_PARAMETERS.membersCreateOidcProvider), 'true'),
+      ...liveEventConditions(),
     },
     Resources: {
       ...providerAndRole('organization'),
+      ...liveEventResources('organization'),
+      ForwarderStackSet: forwarderStackSet(),
       MemberStackSet: {
         Type: 'AWS::CloudFormation::StackSet',
         Properties: {
@@ -234,12 +283,54 @@ function organizationTemplate(): Record<string, unknown> {
     },
     Outputs: {
       ...OUTPUTS,
+      ...liveEventOutputs(),
       MemberStackSetId: {
         Description: 'The StackSet that deploys the member role',
         Value: getAtt('MemberStackSet', 'StackSetId'),
       },
     },
   };
+}
+
+/** Every member account × event region gets a forwarding rule to this account's home bus. */
+function forwarderStackSet(): Record<string, unknown> {
+  return {
+    Type: 'AWS::CloudFormation::StackSet',
+    Condition: LIVE_EVENTS_CONDITION,
+    // The members' rules put events on the home bus: its policy must exist first.
+    DependsOn: ['EventsBusPolicy', 'EventsRule'],
+    Properties: {
+      StackSetName: sub('${AWS::StackName}-forwarders'),
+      Description: "Tally live events: each member region's resource changes to the home region's bus",
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      CallAs: ref(ORG_PARAMETERS.callAs),
+      Capabilities: ['CAPABILITY_IAM'],
+      OperationPreferences: {
+        FailureTolerancePercentage: 100,
+        MaxConcurrentPercentage: 100,
+        RegionConcurrencyType: 'PARALLEL',
+      },
+      Parameters: [
+        { ParameterKey: FORWARDER_PARAMETERS.subject, ParameterValue: ref(PARAMETERS.subject) },
+        { ParameterKey: FORWARDER_PARAMETERS.homeAccountId, ParameterValue: ref('AWS::AccountId') },
+        { ParameterKey: FORWARDER_PARAMETERS.homeRegion, ParameterValue: ref('AWS::Region') },
+      ],
+      StackInstancesGroup: [
+        {
+          DeploymentTargets: { OrganizationalUnitIds: ref(ORG_PARAMETERS.organizationalUnitIds) },
+          Regions: ref(ORG_PARAMETERS.eventRegions),
+        },
+      ],
+      TemplateBody: renderForwarderTemplate(),
+      Tags: TAGS,
+    },
+  };
+}
+
+/** The forwarder template as YAML. */
+export function renderForwarderTemplate(): string {
+  return toYaml(forwarderTemplate(), HEADER);
 }
 
 function interfaceMetadata(mode: OnboardingMode): Record<string, unknown> {
@@ -249,6 +340,7 @@ function interfaceMetadata(mode: OnboardingMode): Record<string, unknown> {
       Parameters: [PARAMETERS.issuerHost, PARAMETERS.audience, PARAMETERS.subject],
     },
     { Label: { default: 'Role' }, Parameters: [PARAMETERS.roleName, PARAMETERS.createOidcProvider] },
+    { Label: { default: 'Live events' }, Parameters: [PARAMETERS.enableLiveEvents, PARAMETERS.createTrail] },
   ];
   if (mode === 'organization') {
     groups.push({ Label: { default: 'Member accounts' }, Parameters: Object.values(ORG_PARAMETERS) });

@@ -4,7 +4,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTemplate } from './cfn-yaml';
-import { renderTemplate } from './onboarding.templates';
+import { renderForwarderTemplate, renderTemplate } from './onboarding.templates';
 
 type Obj = Record<string, any>;
 interface LintResult {
@@ -41,6 +41,26 @@ describe('cfn-lint with the current resource specification', () => {
       assert.equal(result.templateValid, true);
     });
   }
+
+  it('the live-event forwarder template has zero errors', () => {
+    const result = lint(parseTemplate(renderForwarderTemplate()));
+    assert.deepEqual(crit(result), []);
+    assert.equal(result.templateValid, true);
+  });
+
+  it('is live for the live-event resources: misspelled queue, rule and trail properties are caught', () => {
+    const t = parseTemplate(renderTemplate('account')) as Obj;
+    const q = t.Resources.EventsQueue.Properties;
+    q.RedrivePolicys = q.RedrivePolicy;
+    delete q.RedrivePolicy;
+    t.Resources.EventsRule.Properties.EventPatern = t.Resources.EventsRule.Properties.EventPattern;
+    t.Resources.Trail.Properties.IsMultiRegion = true;
+    const result = lint(t);
+    assert.equal(result.templateValid, false);
+    const messages = crit(result).join('\n');
+    for (const mistake of ['RedrivePolicys', 'EventPatern', 'IsMultiRegion'])
+      assert.ok(messages.includes(mistake), `${mistake} not caught:\n${messages}`);
+  });
 
   // One validation costs about a second (cfn-lint deep-merges its specification each time): the
   // member template is the account template byte for byte (templates.test.ts), and the three

@@ -49,6 +49,8 @@ export class SyncRunsModule {}
     SyncFinisherService,
     SyncSchedulerService,
     AccountRegionLimiter,
+    // Live-event refreshes call GetResource through the same clients and per-(account, region) pacers.
+    CloudControlCollector,
   ],
 })
 export class SyncModule {}

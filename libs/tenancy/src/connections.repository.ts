@@ -5,7 +5,14 @@ import { decodeCursor, idCursor, toPage, type Page, type PageRequest } from './p
 export type NewConnection = Omit<Prisma.ConnectionUncheckedCreateInput, 'tenantId' | 'id'>;
 export type ConnectionChanges = Pick<
   Prisma.ConnectionUncheckedUpdateInput,
-  'name' | 'regions' | 'resourceTypes' | 'syncIntervalMinutes' | 'paused' | 'nextSyncAt'
+  | 'name'
+  | 'regions'
+  | 'resourceTypes'
+  | 'syncIntervalMinutes'
+  | 'paused'
+  | 'nextSyncAt'
+  | 'homeRegion'
+  | 'liveEvents'
 >;
 export interface VerificationOutcome {
   status: Connection['status'];

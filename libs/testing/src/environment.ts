@@ -25,6 +25,7 @@ export async function createTestEnvironment(
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: uniqueName(process.env.TALLY_TEST_RUN_ID ?? 'tally-test'),
     SCHEDULER_ENABLED: 'false',
+    LIVE_EVENTS_ENABLED: 'false',
     ...overrides,
   });
   const prisma = createPrismaClient(db.url, 5);

@@ -13,6 +13,8 @@ export function toConnectionView(c: ConnectionRow): ConnectionView {
     accountId: c.accountId,
     mode: c.mode,
     regions: c.regions,
+    homeRegion: c.homeRegion ?? c.regions[0],
+    liveEvents: c.liveEvents,
     resourceTypes: c.resourceTypes,
     roleName: c.roleName,
     syncIntervalMinutes: c.syncIntervalMinutes,

@@ -47,6 +47,55 @@ describe('api /v1 connections', () => {
     assert.equal(org.body.onboarding.roleArn, 'arn:aws:iam::210987654321:role/Custom.Role@x');
   });
 
+  it('live events: homeRegion (default the first region, one of regions) and liveEvents in the answer and the onboarding block', async () => {
+    const res = await api.request('POST', `/v1/tenants/${tenantId}/connections`, {
+      key: tenantKey,
+      body: { name: 'live', accountId: '123456789012', mode: 'account', regions: ['us-east-1', 'eu-west-1'] },
+    });
+    assert.equal(res.status, 201, res.text);
+    const { onboarding } = res.body;
+    assert.equal(res.body.homeRegion, 'us-east-1', 'default: the first of regions');
+    assert.equal(res.body.liveEvents, true);
+    assert.equal(onboarding.liveEvents.homeRegion, 'us-east-1');
+    assert.deepEqual(
+      onboarding.liveEvents.manualForwarders.map((f: { region: string }) => f.region),
+      ['eu-west-1'],
+    );
+    const elsewhere = await api.request('POST', `/v1/tenants/${tenantId}/connections`, {
+      key: tenantKey,
+      body: {
+        name: 'x',
+        accountId: '123456789012',
+        mode: 'account',
+        regions: ['us-east-1'],
+        homeRegion: 'eu-west-1',
+      },
+    });
+    assert.equal(elsewhere.status, 400, elsewhere.text);
+    assert.match(JSON.stringify(elsewhere.body.errors), /homeRegion.*must be one of regions/);
+    const home = await api.request('POST', `/v1/tenants/${tenantId}/connections`, {
+      key: tenantKey,
+      body: {
+        name: 'eu',
+        accountId: '123456789012',
+        mode: 'account',
+        regions: ['us-east-1', 'eu-west-1'],
+        homeRegion: 'eu-west-1',
+        liveEvents: false,
+      },
+    });
+    assert.equal(home.status, 201, home.text);
+    assert.equal(home.body.homeRegion, 'eu-west-1');
+    assert.equal(home.body.onboarding.parameters.EnableLiveEvents, 'false');
+    assert.match(home.body.onboarding.cliCommand, /--region eu-west-1/);
+    const dropHome = await api.request('PATCH', `/v1/tenants/${tenantId}/connections/${home.body.id}`, {
+      key: tenantKey,
+      body: { regions: ['us-east-1'] },
+    });
+    assert.equal(dropHome.status, 400, dropHome.text);
+    for (const id of [res.body.id, home.body.id]) await api.env.prisma.connection.delete({ where: { id } });
+  });
+
   it('lists, gets and patches connections', async () => {
     const list = await api.request('GET', `/v1/tenants/${tenantId}/connections?limit=500`, {
       key: tenantKey,

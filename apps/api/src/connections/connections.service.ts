@@ -18,6 +18,7 @@ export class ConnectionsService {
   async create(actor: Actor, tenantId: string, input: CreateConnection) {
     const connection = await this.connections.create(tenantId, {
       ...input,
+      homeRegion: input.homeRegion ?? input.regions[0],
       // Omitted types mean "every supported type", stored explicitly so the pipeline reads no magic.
       resourceTypes: input.resourceTypes ?? [...RESOURCE_TYPES],
       status: 'pending',
@@ -49,6 +50,13 @@ export class ConnectionsService {
   /** Renames, re-scopes, re-times, pauses or resumes. Resuming an active connection schedules it now. */
   async update(actor: Actor, tenantId: string, id: string, input: UpdateConnection): Promise<ConnectionView> {
     const before = await this.require(tenantId, id);
+    const home = input.homeRegion ?? before.homeRegion ?? before.regions[0];
+    if (!(input.regions ?? before.regions).includes(home)) {
+      throw new ValidationError(
+        [{ field: 'homeRegion', message: 'must be one of regions (the live-event queue is there)' }],
+        "The home region must stay one of the connection's regions.",
+      );
+    }
     const updated = await this.connections.update(tenantId, id, {
       ...input,
       ...this.reschedule(before, input),

@@ -22,6 +22,23 @@ export interface CollectTarget {
   calls?: CallCount;
 }
 
+/** A page of resources ready to ingest. */
+export interface CollectedPage {
+  resources: NormalizedResource[];
+  /**
+   * When AWS was asked for the page (its ListResources was sent): no state in it is older. Stored
+   * as each resource's observation time, so an older observation never overwrites a newer one.
+   */
+  observedAt: Date;
+}
+
+/** One resource read by GetResource: its model, or null when Cloud Control says it does not exist. */
+export interface ObservedResource {
+  resource: NormalizedResource | null;
+  /** When the GetResource was sent (the state is at least this recent). */
+  observedAt: Date;
+}
+
 /** GetResource calls one listing keeps in flight by default (the pacers, not this, set the rate). */
 export const GET_CONCURRENCY = 16;
 
@@ -69,9 +86,9 @@ export class CloudControlCollector {
    * every region's rate busy instead of walking the regions one page at a time. Memory stays bounded
    * by those items; full-model listings hold one page.
    */
-  async *collect(target: CollectTarget): AsyncGenerator<NormalizedResource[]> {
+  async *collect(target: CollectTarget): AsyncGenerator<CollectedPage> {
     const ahead = target.def.partialList ? DESCRIBE_AHEAD : 1;
-    const pending: { page: Promise<Settled<NormalizedResource[]>>; items: number }[] = [];
+    const pending: { page: Promise<Settled<CollectedPage>>; items: number }[] = [];
     let pendingItems = 0;
     const next = async () => {
       const { page, items } = pending.shift()!;
@@ -84,6 +101,7 @@ export class CloudControlCollector {
     // Lists one page and starts describing it; the raw response stays local to this function (it
     // is not kept while the page waits to be written).
     const listNext = async () => {
+      const observedAt = new Date();
       const listed = await this.call(
         target,
         target.region,
@@ -94,7 +112,8 @@ export class CloudControlCollector {
       token = listed.NextToken || undefined;
       const items = listed.ResourceDescriptions ?? [];
       if (!items.length) return null;
-      return { page: settle(this.complete(target, items)), items: items.length };
+      const page = this.complete(target, items).then((resources) => ({ resources, observedAt }));
+      return { page: settle(page), items: items.length };
     };
     try {
       do {
@@ -109,6 +128,32 @@ export class CloudControlCollector {
       // Stopped early (an error, or the consumer gave up): pages still being described finish on
       // their own; their outcome is dropped, never left as an unhandled rejection.
       pending.length = 0;
+    }
+  }
+
+  /**
+   * GetResource of one resource in `target.region`, paced with the syncs calling there (same client
+   * and pacer per account and region). Not found → `resource: null`; any other failure throws an
+   * AwsCallError (access denied or throttling must never be read as "deleted").
+   */
+  async getOne(target: CollectTarget, identifier: string): Promise<ObservedResource> {
+    const { def, accountId, region } = target;
+    const observedAt = new Date();
+    try {
+      const got = await this.call(target, region, 'GetResource', (c) =>
+        c.send(
+          countedIn(new GetResourceCommand({ TypeName: def.type, Identifier: identifier }), target.calls),
+        ),
+      );
+      const model = parseModel(got.ResourceDescription?.Properties);
+      const id = got.ResourceDescription?.Identifier ?? identifier;
+      return {
+        resource: normalizeResource(def, { identifier: id, properties: model, accountId, region }),
+        observedAt,
+      };
+    } catch (err) {
+      if (err instanceof AwsCallError && err.reason === 'not_found') return { resource: null, observedAt };
+      throw err;
     }
   }
 

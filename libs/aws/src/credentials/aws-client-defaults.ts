@@ -1,7 +1,7 @@
 import type { AppConfig } from '@tally/config';
 import { organizationsRegion } from '../partition/partition';
 
-export type AwsServiceName = 'cloudcontrol' | 'organizations' | 'sts' | 'sqs';
+export type AwsServiceName = 'cloudcontrol' | 'organizations' | 'sts' | 'sqs' | 'eventbridge' | 'cloudtrail';
 
 export interface AwsClientDefaults {
   region: string;
@@ -15,10 +15,19 @@ const ENDPOINT_VARIABLE = {
   organizations: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
   sts: 'AWS_ENDPOINT_URL_STS',
   sqs: 'AWS_ENDPOINT_URL_SQS',
+  eventbridge: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  cloudtrail: 'AWS_ENDPOINT_URL_CLOUDTRAIL',
 } as const;
 
 // Cloud Control throttles routinely under inventory load: give it more attempts.
-const MAX_ATTEMPTS = { cloudcontrol: 6, organizations: 4, sts: 3, sqs: 3 } as const;
+const MAX_ATTEMPTS = {
+  cloudcontrol: 6,
+  organizations: 4,
+  sts: 3,
+  sqs: 3,
+  eventbridge: 3,
+  cloudtrail: 3,
+} as const;
 
 /**
  * The options every AWS SDK client is built with: region, the sandbox endpoint only when its

@@ -18,6 +18,8 @@ export interface IngestScope {
   taskId?: string;
   /** AWS calls spent on this page, added to the task's counter. */
   apiCalls?: number;
+  /** When AWS was asked for the page: a row observed later (by a live-event refresh) is left alone. */
+  observedAt?: Date;
 }
 
 export interface IngestCounts {
@@ -59,9 +61,9 @@ WITH input AS MATERIALIZED (
 ),
 upserted AS (
   INSERT INTO resources AS r (tenant_id, connection_id, account_id, region, type, identifier, arn, name, tags,
-                              relationships, properties, properties_hash, last_run_id)
+                              relationships, properties, properties_hash, last_run_id, observed_at)
   SELECT $2::uuid, $3::uuid, $4, i.region, $5, i.identifier, i.arn, i.name, i.tags, i.relationships, i.properties,
-         i.hash, $6::uuid
+         i.hash, $6::uuid, $9::timestamptz
   FROM input i
   ON CONFLICT (tenant_id, account_id, region, type, identifier) DO UPDATE SET
     last_seen_at = now(),
@@ -75,7 +77,11 @@ upserted AS (
     properties = CASE WHEN r.properties_hash = excluded.properties_hash THEN r.properties ELSE excluded.properties END,
     properties_hash = excluded.properties_hash,
     updated_at = CASE WHEN r.properties_hash = excluded.properties_hash AND r.deleted_at IS NULL
-                      THEN r.updated_at ELSE now() END
+                      THEN r.updated_at ELSE now() END,
+    observed_at = COALESCE(excluded.observed_at, r.observed_at)
+  -- The newer observation wins: a live-event refresh that saw the resource (or its deletion) after
+  -- this page was listed is not overwritten (nor undeleted) by it.
+  WHERE r.observed_at IS NULL OR excluded.observed_at IS NULL OR r.observed_at <= excluded.observed_at
   RETURNING r.id, r.region, r.identifier
 ),
 classified AS (
@@ -112,6 +118,8 @@ WITH gone AS (
   WHERE tenant_id = $1::uuid AND connection_id = $2::uuid AND account_id = $3 AND type = $4
     AND ($5::text IS NULL OR region = $5::text) AND deleted_at IS NULL
     AND (last_run_id IS DISTINCT FROM $6::uuid OR last_seen_at < $7::timestamptz)
+    -- Seen by a live-event refresh after the listing started: it exists, whatever the listing missed.
+    AND (observed_at IS NULL OR observed_at < $7::timestamptz)
   RETURNING id
 ),
 changes AS (
@@ -169,6 +177,7 @@ export class ResourceIngestRepository {
       scope.runId,
       scope.taskId ?? null,
       scope.apiCalls ?? 0,
+      scope.observedAt ?? null,
     ];
     // The page's JSON is the statement's only large value: straight to the driver when we can.
     const pool = poolOf(db);

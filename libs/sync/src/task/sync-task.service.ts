@@ -107,7 +107,11 @@ export class SyncTaskService {
         await this.ingest.writable();
         const next = await pages.next();
         if (next.done) break;
-        const c = await this.ingest.upsertPage(this.scope(task, uncounted()), next.value);
+        const page = next.value;
+        const c = await this.ingest.upsertPage(
+          { ...this.scope(task, uncounted()), observedAt: page.observedAt },
+          page.resources,
+        );
         counts.ingested += c.seen;
         counts.created += c.created;
         counts.updated += c.updated;
