@@ -9,6 +9,10 @@ export default defineConfig({
   root: here,
   base: '/',
   plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false })],
+  // The API's types come from the one contract (type-only imports: no zod in the bundle).
+  resolve: {
+    alias: { '@tally/contract': fileURLToPath(new URL('../../libs/contract/src/index.ts', import.meta.url)) },
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/dashboard', import.meta.url)),
     emptyOutDir: true,

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { httpLoggerParams } from '@tally/common';
 import { ConfigModule, type AppConfig } from '@tally/config';
@@ -7,6 +8,7 @@ import { JobsModule } from '@tally/jobs';
 import { TenancyModule } from '@tally/tenancy';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { RequireJsonBodyMiddleware } from './common/content-type.middleware';
+import { ResponseSchemaInterceptor } from './common/response-schema.interceptor';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthModule } from './health/health.module';
 import { ResourcesModule } from './resources/resources.module';
@@ -46,6 +48,7 @@ export class AppModule implements NestModule {
         WellKnownModule,
         ApiMetricsModule,
       ],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ResponseSchemaInterceptor }],
     };
   }
 }

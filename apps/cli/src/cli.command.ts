@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
 import type { CliContext } from './cli.context';
 
 /** What a command prints to. `tty` decides between a live progress bar and plain lines. */
@@ -10,7 +11,7 @@ export interface CliOutput {
   tty: boolean;
 }
 
-export interface ParsedArgs {
+interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;
   positionals: string[];
 }
@@ -50,11 +51,16 @@ export function requireUuid(value: string | boolean | undefined, what: string): 
   return value;
 }
 
-/** Requires a non-empty string option. */
-export function requireString(value: string | boolean | undefined, what: string, max = 200): string {
+/** Requires a string option that passes `schema` (a field of the API contract: the API's own rules). */
+export function requireValid<T extends z.ZodType>(
+  schema: T,
+  value: string | boolean | undefined,
+  what: string,
+): z.output<T> {
   if (typeof value !== 'string' || !value.trim()) throw new UsageError(`${what} is required`);
-  if (value.length > max) throw new UsageError(`${what} must be at most ${max} characters`);
-  return value.trim();
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`${what} ${result.error.issues[0].message}`);
+  return result.data;
 }
 
 /** Rejects with a message naming what to check when `p` takes longer than `ms` (e.g. Redis down). */

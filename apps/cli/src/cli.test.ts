@@ -203,9 +203,11 @@ describe('cli (as a child process)', () => {
     assert.ok(after.verifiedAt && after.statusMessage);
 
     assert.equal(refused.code, 1);
+    // The same refusal the API answers as a 409: what is wrong, then what to do.
+    assert.match(refused.stderr, /error: The connection cannot sync \(status (error|pending)\)\./);
     assert.match(
       refused.stderr,
-      /error: The connection's last verification failed|error: The connection is not verified yet/,
+      /fix: The connection's last verification failed|fix: The connection is not verified yet/,
     );
   });
 

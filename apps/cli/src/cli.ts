@@ -9,7 +9,7 @@ import { rotateSigningKey } from './commands/rotate-signing-key.command';
 import { sync } from './commands/sync.command';
 import { tenantsCreate } from './commands/tenants.command';
 
-export const COMMANDS: CliCommand[] = [
+const COMMANDS: CliCommand[] = [
   tenantsCreate,
   apiKeysCreate,
   apiKeysRevoke,
@@ -22,7 +22,7 @@ export const COMMANDS: CliCommand[] = [
 
 const PROGRAM = 'npm run cli --';
 
-export function globalHelp(): string {
+function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
   return [
     `Usage: ${PROGRAM} <command> [options]`,
@@ -37,7 +37,7 @@ export function globalHelp(): string {
   ].join('\n');
 }
 
-export function commandHelp(c: CliCommand): string {
+function commandHelp(c: CliCommand): string {
   return [`Usage: ${PROGRAM} ${c.usage}`, '', c.summary + '.', ...(c.details ? ['', c.details] : [])].join(
     '\n',
   );

@@ -16,7 +16,7 @@ export interface RunSnapshot {
   errorMessage: string | null;
 }
 
-export interface TaskEvent {
+interface TaskEvent {
   key: string;
   kind: 'error' | 'retry';
   where: string;

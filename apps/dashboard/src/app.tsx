@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, apiPath, onUnauthorized, request, storedKey, storeKey } from './api/client';
-import type { Page, Tenant } from './api/types';
+import type { Page, Tenant } from '@tally/contract';
 import { ErrorBoundary } from './components/error-boundary';
 import { ErrorBox, Loading } from './components/states';
-import { ConnectionPage } from './pages/connection';
+import { ConnectionPage } from './pages/connection/connection-page';
 import { Inventory } from './pages/inventory';
 import { Overview } from './pages/overview';
 import { ResourcePage } from './pages/resource';

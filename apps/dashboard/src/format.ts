@@ -1,4 +1,4 @@
-import type { Counts, RunStatus, SyncRun } from './api/types';
+import type { Counts, RunStatus, SyncRun } from '@tally/contract';
 
 /** "4 min ago" / "in 12 min" relative to now; `due` says "due now" for a past schedule. */
 export function relative(iso: string | null | undefined, now = Date.now(), future?: 'due'): string {
@@ -48,16 +48,9 @@ export function isActive(status: RunStatus): boolean {
 
 export const number = new Intl.NumberFormat('en');
 
-/** Normalises `{k: n}` or `[{type|key|…, count}]` into sorted `[key, count]` pairs. */
+/** `{k: n}` as `[key, count]` pairs, largest first. */
 export function countEntries(counts: Counts | undefined): [string, number][] {
-  if (!counts) return [];
-  const pairs: [string, number][] = Array.isArray(counts)
-    ? counts.map((c) => {
-        const key = Object.entries(c).find(([k, v]) => k !== 'count' && typeof v === 'string');
-        return [String(key?.[1] ?? '?'), Number(c.count) || 0];
-      })
-    : Object.entries(counts).map(([k, v]) => [k, Number(v) || 0]);
-  return pairs.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return Object.entries(counts ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
 /** `AWS::EC2::Instance` → `EC2 Instance`. */

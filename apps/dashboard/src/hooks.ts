@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, request } from './api/client';
 
-export interface Loadable<T> {
+interface Loadable<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;

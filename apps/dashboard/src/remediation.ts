@@ -1,4 +1,4 @@
-import type { RunError, SyncRun, SyncTask } from './api/types';
+import type { RunError, SyncRun, SyncTask } from '@tally/contract';
 
 // Tasks carry an AWS error code and message; when the API does not add a remediation itself,
 // these say what the customer can do about the common ones.
@@ -30,18 +30,14 @@ const HINTS: [RegExp, string][] = [
   ],
 ];
 
-/** A run's or task's error in one shape (the API nests it; older payloads were flat), or null. */
-export function errorOf(x: SyncTask | SyncRun): RunError | null {
-  if (x.error) return x.error;
-  if (x.errorCode || x.errorMessage)
-    return { kind: x.errorKind, code: x.errorCode, message: x.errorMessage, remediation: x.remediation };
-  return null;
+/** A run's or task's classified error, or null. */
+export function errorOf(x: SyncTask | SyncRun): RunError {
+  return x.error;
 }
 
-/** The remediation to show for a failed task or run: the API's own, or a hint from its error code. */
+/** The remediation to show for a failed task or run: a hint from its error code. */
 export function remediationOf(x: SyncTask | SyncRun): string | undefined {
   const e = errorOf(x);
-  if (e?.remediation) return e.remediation;
   const text = `${e?.code ?? ''} ${e?.message ?? ''}`;
   if (x.status === 'denied' && !/AccessDenied/i.test(text)) return HINTS[0][1];
   if (!e) return undefined;

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Tenant } from './api/types';
+import type { Tenant } from '@tally/contract';
 
 /** The signed-in key's view: the tenants it reaches (every tenant for admin keys, its own otherwise). */
 export interface Session {

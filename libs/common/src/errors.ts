@@ -9,7 +9,6 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'rate_limited'
-  | 'precondition_failed'
   /** A change-feed cursor older than retention (410 Gone). */
   | 'cursor_expired'
   | 'aws_error'

@@ -1,12 +1,12 @@
 import { Body, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiKeyList, CreateApiKey, CreatedApiKey, PageQuery } from '@tally/contract';
 import type { Actor } from '@tally/tenancy';
 import { CurrentActor } from '../common/actor.decorator';
 import { EXAMPLE_AT, EXAMPLE_TENANT_ID } from '../common/examples';
 import { ApiRoute } from '../common/openapi';
-import { IdParam, PageQuery } from '../common/params';
+import { IdParam } from '../common/params';
 import { V1Controller } from '../common/v1-controller.decorator';
 import { ZodPipe } from '../common/zod.pipe';
-import { CreateApiKey } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
 
 const EXAMPLE_KEY = {
@@ -30,13 +30,13 @@ export class ApiKeysController {
   @ApiRoute({
     summary: 'Create a tenant API key (the secret is returned once)',
     body: {
-      schema: 'CreateApiKey',
+      schema: CreateApiKey,
       example: { name: 'CI inventory export', expiresAt: '2027-06-30T00:00:00Z' },
     },
     response: {
       status: 201,
       description: 'The key, with its secret',
-      schema: 'CreatedApiKey',
+      schema: CreatedApiKey,
       example: { ...EXAMPLE_KEY, key: 'tly_Qm9vX2JhcnJ5X3dhc19oZXJlX2FuZF9ub3dfaXRzX2dvbmU' },
     },
     errors: [400, 404, 413, 415],
@@ -56,7 +56,7 @@ export class ApiKeysController {
     response: {
       status: 200,
       description: 'A page of keys',
-      schema: 'ApiKeyList',
+      schema: ApiKeyList,
       example: { items: [EXAMPLE_KEY], nextCursor: null },
     },
     errors: [400, 404],

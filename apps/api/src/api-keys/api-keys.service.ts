@@ -8,7 +8,8 @@ import {
   type Page,
   type PageRequest,
 } from '@tally/tenancy';
-import { toApiKeyView, type ApiKeyView, type CreateApiKey } from './api-keys.dto';
+import type { CreateApiKey } from '@tally/contract';
+import { toApiKeyView, type ApiKeyView } from './api-keys.dto';
 
 @Injectable()
 export class ApiKeysService {

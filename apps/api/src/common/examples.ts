@@ -1,7 +1,7 @@
 // Example values the OpenAPI document shows; one place so they stay consistent with each other.
 export const EXAMPLE_TENANT_ID = '3f0e8b1c-2a4d-4c6e-9f10-1a2b3c4d5e6f';
 export const EXAMPLE_CONNECTION_ID = '7c9d2e4f-5a6b-4c8d-9e0f-a1b2c3d4e5f6';
-export const EXAMPLE_RUN_ID = 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e';
+const EXAMPLE_RUN_ID = 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e';
 export const EXAMPLE_AT = '2026-11-24T10:00:00.000Z';
 
 export const EXAMPLE_TENANT = {

@@ -1,46 +1,35 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiProduces, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import { Problem, requestSchemas, responseSchemas } from '@tally/contract';
 
-// OpenAPI from the same zod schemas that validate: routes reference named schemas, and the
-// document's components are generated with z.toJSONSchema when the document is built.
+// DTO validation (ZodPipe), response serialization (ResponseSchemaInterceptor) and the OpenAPI
+// document all come from the zod schemas of @tally/contract. nestjs-zod 5.5.0 was tried first:
+// with npm overrides for its Nest 10/11 peers it validates and serializes under Nest 12, but with
+// @nestjs/swagger 12 its document turns every nullable field into an array
+// (`string | null` → `type: array, items: string`), so this is the thin equivalent on z.toJSONSchema.
 
-const registry = new Map<string, { schema: z.ZodType; io: 'input' | 'output' }>();
+/** Metadata key of a route's 2xx response schema, read by ResponseSchemaInterceptor. */
+export const RESPONSE_SCHEMA = 'tally:response-schema';
 
-/** Names a schema for the OpenAPI components. `io: 'input'` for request bodies (defaults apply). */
-export function named<T extends z.ZodType>(name: string, schema: T, io: 'input' | 'output' = 'output'): T {
-  registry.set(name, { schema, io });
-  return schema;
+const TO_JSON_SCHEMA = { target: 'openapi-3.0', unrepresentable: 'any' } as const;
+
+function ref(registry: typeof requestSchemas, schema: z.ZodType): { $ref: string } {
+  const id = registry.get(schema)?.id;
+  if (!id)
+    throw new Error('A route schema must be registered in @tally/contract (requestSchemas/responseSchemas).');
+  return { $ref: `#/components/schemas/${id}` };
 }
 
-export function ref(name: string): { $ref: string } {
-  return { $ref: `#/components/schemas/${name}` };
+/** JSON Schemas (OpenAPI 3.0 dialect) of every contract schema: requests as input, responses as output. */
+export function componentSchemas(): Record<string, object> {
+  const uri = (id: string) => `#/components/schemas/${id}`;
+  const all = {
+    ...z.toJSONSchema(requestSchemas, { ...TO_JSON_SCHEMA, io: 'input', uri }).schemas,
+    ...z.toJSONSchema(responseSchemas, { ...TO_JSON_SCHEMA, io: 'output', uri }).schemas,
+  };
+  return Object.fromEntries(Object.entries(all).map(([id, { $id: _, ...schema }]) => [id, schema]));
 }
-
-/** JSON Schemas (OpenAPI 3.0 dialect) of every named schema. */
-export function componentSchemas(): Record<string, unknown> {
-  return Object.fromEntries(
-    [...registry].map(([name, { schema, io }]) => [
-      name,
-      z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }),
-    ]),
-  );
-}
-
-export const ProblemSchema = named(
-  'Problem',
-  z.object({
-    type: z.string().describe('A URI naming the kind of problem'),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    code: z.string().optional(),
-    requestId: z.string().optional(),
-    remediation: z.string().optional().describe('What the caller can do about it'),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  }),
-);
 
 const ERROR_TEXT: Record<number, [string, string]> = {
   400: ['Invalid request', 'validation_failed'],
@@ -76,39 +65,47 @@ function errorResponse(status: number) {
   return ApiResponse({
     status,
     description,
-    content: { 'application/problem+json': { schema: ref('Problem'), example } },
+    content: { 'application/problem+json': { schema: ref(responseSchemas, Problem), example } },
   });
 }
 
-export interface RouteDoc {
+interface RouteDoc {
   summary: string;
   description?: string;
-  /** Name of the request body schema, with an example. */
-  body?: { schema: string; example: unknown };
+  /** The request body's contract schema, with an example. */
+  body?: { schema: z.ZodType; example: unknown };
   /** The query's schema (each key becomes a parameter). */
   query?: z.ZodObject;
-  response: { status: number; description: string; schema?: string; example?: unknown; contentType?: string };
+  /** The 2xx answer: `schema` (JSON, checked on every answer), or `contentType` for another body, or neither (204). */
+  response: {
+    status: number;
+    description: string;
+    schema?: z.ZodType;
+    example?: unknown;
+    contentType?: string;
+  };
   errors: number[];
 }
 
-/** Documents one route: summary, body, query, success response with an example, and its problems. */
+/** Documents one route and binds its response schema: summary, body, query, success answer, problems. */
 export function ApiRoute(doc: RouteDoc) {
   const { response } = doc;
   const contentType = response.contentType ?? 'application/json';
   const decorators = [
     ApiOperation({ summary: doc.summary, description: doc.description }),
     ...(doc.body
-      ? [ApiBody({ schema: ref(doc.body.schema), examples: { example: { value: doc.body.example } } })]
+      ? [
+          ApiBody({
+            schema: ref(requestSchemas, doc.body.schema),
+            examples: { example: { value: doc.body.example } },
+          }),
+        ]
       : []),
     ...Object.entries(doc.query?.shape ?? {}).map(([name, schema]) =>
       ApiQuery({
         name,
         required: false,
-        schema: z.toJSONSchema(schema as z.ZodType, {
-          target: 'openapi-3.0',
-          io: 'input',
-          unrepresentable: 'any',
-        }) as object,
+        schema: z.toJSONSchema(schema as z.ZodType, { ...TO_JSON_SCHEMA, io: 'input' }) as object,
       }),
     ),
     ApiResponse({
@@ -118,7 +115,7 @@ export function ApiRoute(doc: RouteDoc) {
         ? {
             content: {
               [contentType]: {
-                schema: response.schema ? ref(response.schema) : { type: 'string' },
+                schema: response.schema ? ref(responseSchemas, response.schema) : { type: 'string' },
                 example: response.example,
               },
             },
@@ -127,6 +124,7 @@ export function ApiRoute(doc: RouteDoc) {
     }),
     ...[401, 429, ...doc.errors].map(errorResponse),
   ];
+  if (response.schema) decorators.push(SetMetadata(RESPONSE_SCHEMA, response.schema));
   if (contentType !== 'application/json') decorators.push(ApiProduces(contentType));
   return applyDecorators(...decorators);
 }

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TallyError } from '@tally/common';
-import { CODE_STATUS, PROBLEM_CONTENT_TYPE, problemType, type Problem } from './problem';
+import type { Problem } from '@tally/contract';
+import { CODE_STATUS, PROBLEM_CONTENT_TYPE, problemType } from './problem';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',

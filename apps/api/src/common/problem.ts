@@ -1,17 +1,4 @@
-import type { ErrorCode, FieldError } from '@tally/common';
-
-/** An RFC 9457 problem document. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  code?: string;
-  requestId?: string;
-  remediation?: string;
-  errors?: FieldError[];
-}
+import type { ErrorCode } from '@tally/common';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -22,7 +9,6 @@ export const CODE_STATUS: Record<ErrorCode, { status: number; title: string }> =
   forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
-  precondition_failed: { status: 412, title: 'Precondition failed' },
   cursor_expired: { status: 410, title: 'Cursor expired' },
   rate_limited: { status: 429, title: 'Too many requests' },
   aws_error: { status: 502, title: 'AWS call failed' },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError, type FieldError } from '@tally/common';
 
 /** Turns zod issues into field-level errors; unknown keys become one error each. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
+function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {

@@ -1,14 +1,22 @@
 import { Body, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { z } from 'zod';
+import {
+  Connection,
+  ConnectionList,
+  ConnectionWithOnboarding,
+  CreateConnection,
+  DeleteConnectionQuery,
+  PageQuery,
+  UpdateConnection,
+  Verification,
+} from '@tally/contract';
 import type { Actor } from '@tally/tenancy';
 import { CurrentActor } from '../common/actor.decorator';
 import { EXAMPLE_AT, EXAMPLE_CONNECTION_ID, EXAMPLE_TENANT_ID } from '../common/examples';
 import { ApiRoute } from '../common/openapi';
-import { IdParam, PageQuery } from '../common/params';
+import { IdParam } from '../common/params';
 import { V1Controller } from '../common/v1-controller.decorator';
 import { ZodPipe } from '../common/zod.pipe';
 import { ConnectionVerificationService } from './connection-verification.service';
-import { CreateConnection, DeleteConnectionQuery, UpdateConnection } from './connections.dto';
 import { ConnectionsService } from './connections.service';
 
 const EXAMPLE_CONNECTION = {
@@ -61,7 +69,7 @@ export class ConnectionsController {
     description:
       'The connection starts `pending`. Deploy the stack the onboarding block describes, then call POST …/verify.',
     body: {
-      schema: 'CreateConnection',
+      schema: CreateConnection,
       example: {
         name: 'production',
         accountId: '123456789012',
@@ -74,7 +82,7 @@ export class ConnectionsController {
     response: {
       status: 201,
       description: 'The connection and how to onboard it',
-      schema: 'ConnectionWithOnboarding',
+      schema: ConnectionWithOnboarding,
       example: { ...EXAMPLE_CONNECTION, onboarding: EXAMPLE_ONBOARDING },
     },
     errors: [400, 404, 413, 415],
@@ -94,7 +102,7 @@ export class ConnectionsController {
     response: {
       status: 200,
       description: 'A page of connections',
-      schema: 'ConnectionList',
+      schema: ConnectionList,
       example: { items: [EXAMPLE_CONNECTION], nextCursor: null },
     },
     errors: [400, 404],
@@ -109,7 +117,7 @@ export class ConnectionsController {
     response: {
       status: 200,
       description: 'The connection',
-      schema: 'ConnectionWithOnboarding',
+      schema: ConnectionWithOnboarding,
       example: { ...EXAMPLE_CONNECTION, onboarding: EXAMPLE_ONBOARDING },
     },
     errors: [404],
@@ -121,11 +129,11 @@ export class ConnectionsController {
   @Patch(':connectionId')
   @ApiRoute({
     summary: 'Update name, regions, resource types, interval, or pause/resume',
-    body: { schema: 'UpdateConnection', example: { regions: ['us-east-1'], paused: true } },
+    body: { schema: UpdateConnection, example: { regions: ['us-east-1'], paused: true } },
     response: {
       status: 200,
       description: 'The updated connection',
-      schema: 'Connection',
+      schema: Connection,
       example: { ...EXAMPLE_CONNECTION, paused: true },
     },
     errors: [400, 404, 413, 415],
@@ -153,7 +161,7 @@ export class ConnectionsController {
     @CurrentActor() actor: Actor,
     @Param('tenantId') tenantId: string,
     @Param('connectionId', new IdParam('Connection')) id: string,
-    @Query(new ZodPipe(DeleteConnectionQuery, 'query')) query: z.output<typeof DeleteConnectionQuery>,
+    @Query(new ZodPipe(DeleteConnectionQuery, 'query')) query: DeleteConnectionQuery,
   ) {
     return this.connections.remove(actor, tenantId, id, query.confirm);
   }
@@ -188,7 +196,7 @@ export class ConnectionsController {
     response: {
       status: 200,
       description: 'The outcome and each check',
-      schema: 'Verification',
+      schema: Verification,
       example: {
         status: 'error',
         checks: [

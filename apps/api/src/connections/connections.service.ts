@@ -2,11 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '@tally/common';
 import type { Connection } from '@tally/db';
 import { AuditLog, ConnectionsRepository, type Actor, type Page, type PageRequest } from '@tally/tenancy';
-import { RESOURCE_TYPES } from '../common/resource-types';
 import { ONBOARDING, type OnboardingPort } from '../integrations/integration.ports';
-import { toConnectionView, type CreateConnection, type UpdateConnection } from './connections.dto';
-
-type ConnectionView = ReturnType<typeof toConnectionView>;
+import { RESOURCE_TYPES, type CreateConnection, type UpdateConnection } from '@tally/contract';
+import { toConnectionView, type ConnectionView } from './connections.dto';
 
 @Injectable()
 export class ConnectionsService {

@@ -9,7 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createDashboardHandler, defaultDashboardDir } from './dashboard.static';
 
 @Injectable()
-export class DashboardMiddleware implements NestMiddleware {
+class DashboardMiddleware implements NestMiddleware {
   private readonly handler = createDashboardHandler(defaultDashboardDir());
 
   use(req: Request, res: Response, next: NextFunction): void {

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { PrismaService } from '@tally/db';
 import { createRedis } from '@tally/jobs';
 
-export interface Readiness {
+interface Readiness {
   ready: boolean;
   checks: Record<string, { ok: boolean; error?: string }>;
 }

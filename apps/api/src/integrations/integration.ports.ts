@@ -1,15 +1,8 @@
+import type { Onboarding, VerificationCheck } from '@tally/contract';
 import type { Connection, SyncRun } from '@tally/db';
 
 // The api's seams to the libs that do the AWS and pipeline work. IntegrationsModule binds them to
 // @tally/onboarding, @tally/aws and @tally/sync; tests may bind their own.
-
-export interface VerificationCheck {
-  name: string;
-  ok: boolean;
-  message: string;
-  remediation: string | null;
-  awsCode?: string;
-}
 
 export interface VerificationResult {
   status: 'active' | 'error' | 'insecure';
@@ -19,7 +12,7 @@ export interface VerificationResult {
 /** Renders what a customer needs to deploy a connection's stack. */
 export interface OnboardingPort {
   /** The onboarding block: role ARN, stack parameters, template URL + quick-create link or a CLI command. */
-  block(connection: Connection): unknown;
+  block(connection: Connection): Onboarding;
   /** The connection's CloudFormation template (YAML) with its parameter defaults filled in. */
   template(connection: Connection): string;
 }

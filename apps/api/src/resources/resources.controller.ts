@@ -1,11 +1,10 @@
 import { Get, Param, Query } from '@nestjs/common';
-import { z } from 'zod';
+import { ResourceList, ResourceQuery, ResourceWithChanges, Summary } from '@tally/contract';
 import { EXAMPLE_AT, EXAMPLE_RUN } from '../common/examples';
-import { ApiRoute, named } from '../common/openapi';
+import { ApiRoute } from '../common/openapi';
 import { IdParam } from '../common/params';
 import { V1Controller } from '../common/v1-controller.decorator';
 import { ZodPipe } from '../common/zod.pipe';
-import { ResourceQuery } from './resources.dto';
 import { ResourcesService } from './resources.service';
 
 const EXAMPLE_RESOURCE = {
@@ -32,22 +31,6 @@ const EXAMPLE_RESOURCE = {
   deletedAt: null,
 };
 
-const counts = z.record(z.string(), z.number().int());
-named(
-  'Summary',
-  z.object({
-    resources: z.object({ total: z.number().int(), byType: counts, byAccount: counts, byRegion: counts }),
-    connections: z.object({ total: z.number().int(), paused: z.number().int(), byStatus: counts }),
-    lastRun: z.unknown().nullable().describe("The tenant's most recent SyncRun"),
-    nextRunAt: z.iso.datetime().nullable(),
-    errors: z.object({
-      connections: z.number().int(),
-      failedRuns: z.number().int(),
-      failedTasks: z.number().int(),
-    }),
-  }),
-);
-
 @V1Controller('tenants/:tenantId', 'inventory')
 export class ResourcesController {
   constructor(private readonly resources: ResourcesService) {}
@@ -61,7 +44,7 @@ export class ResourcesController {
     response: {
       status: 200,
       description: 'A page of resources',
-      schema: 'ResourceList',
+      schema: ResourceList,
       example: { items: [EXAMPLE_RESOURCE], nextCursor: null },
     },
     errors: [400, 404],
@@ -79,7 +62,7 @@ export class ResourcesController {
     response: {
       status: 200,
       description: 'The resource',
-      schema: 'ResourceWithChanges',
+      schema: ResourceWithChanges,
       example: {
         ...EXAMPLE_RESOURCE,
         changes: [{ kind: 'created', at: EXAMPLE_AT, runId: EXAMPLE_RUN.id, changedFields: [] }],
@@ -97,7 +80,7 @@ export class ResourcesController {
     response: {
       status: 200,
       description: 'The summary',
-      schema: 'Summary',
+      schema: Summary,
       example: {
         resources: {
           total: 3,

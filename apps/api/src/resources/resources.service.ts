@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@tally/common';
 import { ConnectionsRepository, ResourcesRepository, SyncRunsRepository } from '@tally/tenancy';
 import { toRunView } from '../syncs/syncs.dto';
-import { toChangeView, toResourceView, type ResourceQuery } from './resources.dto';
+import type { ResourceQuery } from '@tally/contract';
+import { toChangeView, toResourceView } from './resources.dto';
 
 @Injectable()
 export class ResourcesService {

@@ -1,9 +1,10 @@
 import { Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { PageQuery, SyncRun, SyncRunList, SyncRunWithTasks } from '@tally/contract';
 import type { Actor } from '@tally/tenancy';
 import { CurrentActor } from '../common/actor.decorator';
 import { EXAMPLE_AT, EXAMPLE_RUN } from '../common/examples';
 import { ApiRoute } from '../common/openapi';
-import { IdParam, PageQuery } from '../common/params';
+import { IdParam } from '../common/params';
 import { V1Controller } from '../common/v1-controller.decorator';
 import { ZodPipe } from '../common/zod.pipe';
 import { SyncsService } from './syncs.service';
@@ -19,7 +20,7 @@ export class ConnectionSyncsController {
     response: {
       status: 202,
       description: 'The run (queued, or the one already in progress)',
-      schema: 'SyncRun',
+      schema: SyncRun,
       example: EXAMPLE_RUN,
     },
     errors: [404, 409],
@@ -39,7 +40,7 @@ export class ConnectionSyncsController {
     response: {
       status: 200,
       description: 'A page of runs',
-      schema: 'SyncRunList',
+      schema: SyncRunList,
       example: { items: [EXAMPLE_RUN], nextCursor: null },
     },
     errors: [400, 404],
@@ -63,7 +64,7 @@ export class SyncRunsController {
     response: {
       status: 200,
       description: 'The run',
-      schema: 'SyncRunWithTasks',
+      schema: SyncRunWithTasks,
       example: {
         ...EXAMPLE_RUN,
         status: 'partial',

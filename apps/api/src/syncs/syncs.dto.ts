@@ -1,57 +1,8 @@
-import { z } from 'zod';
-import type { SyncRun, SyncTask } from '@tally/db';
-import { named } from '../common/openapi';
+import type { z } from 'zod';
+import type { SyncRun as SyncRunRow, SyncTask as SyncTaskRow } from '@tally/db';
+import type { SyncRun, SyncTask } from '@tally/contract';
 
-const at = z.iso.datetime();
-const ErrorSchema = z
-  .object({
-    kind: z.enum(['customer', 'transient', 'internal']).nullable(),
-    code: z.string().nullable(),
-    message: z.string().nullable(),
-  })
-  .nullable();
-const counts = {
-  resourcesSeen: z.number().int(),
-  created: z.number().int(),
-  updated: z.number().int(),
-  deleted: z.number().int(),
-  apiCalls: z.number().int(),
-};
-const RunSchema = z.object({
-  id: z.uuid(),
-  tenantId: z.uuid(),
-  connectionId: z.uuid(),
-  trigger: z.enum(['manual', 'schedule']),
-  status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']),
-  createdAt: at,
-  startedAt: at.nullable(),
-  finishedAt: at.nullable(),
-  durationMs: z.number().int().nullable(),
-  tasksTotal: z.number().int(),
-  tasksDone: z.number().int(),
-  tasksFailed: z.number().int(),
-  ...counts,
-  error: ErrorSchema,
-});
-const TaskSchema = z.object({
-  id: z.uuid(),
-  accountId: z.string(),
-  region: z.string(),
-  resourceType: z.string(),
-  status: z.enum(['pending', 'running', 'succeeded', 'failed', 'unsupported', 'denied', 'skipped']),
-  attempts: z.number().int(),
-  startedAt: at.nullable(),
-  finishedAt: at.nullable(),
-  durationMs: z.number().int().nullable(),
-  pages: z.number().int(),
-  ...counts,
-  error: ErrorSchema,
-});
-named('SyncRun', RunSchema);
-named('SyncRunWithTasks', RunSchema.extend({ tasks: z.array(TaskSchema) }));
-named('SyncRunList', z.object({ items: z.array(RunSchema), nextCursor: z.string().nullable() }));
-
-function errorOf(x: { errorKind: string | null; errorCode: string | null; errorMessage: string | null }) {
+function errorOf(x: Pick<SyncRunRow, 'errorKind' | 'errorCode' | 'errorMessage'>) {
   return x.errorKind || x.errorCode || x.errorMessage
     ? { kind: x.errorKind, code: x.errorCode, message: x.errorMessage }
     : null;
@@ -61,7 +12,8 @@ function durationOf(startedAt: Date | null, finishedAt: Date | null): number | n
   return startedAt && finishedAt ? finishedAt.getTime() - startedAt.getTime() : null;
 }
 
-export function toRunView(r: SyncRun) {
+/** The run as the API answers it. */
+export function toRunView(r: SyncRunRow): z.input<typeof SyncRun> {
   return {
     id: r.id,
     tenantId: r.tenantId,
@@ -84,7 +36,8 @@ export function toRunView(r: SyncRun) {
   };
 }
 
-export function toTaskView(t: SyncTask) {
+/** One task of a run as the API answers it. */
+export function toTaskView(t: SyncTaskRow): z.input<typeof SyncTask> {
   return {
     id: t.id,
     accountId: t.accountId,

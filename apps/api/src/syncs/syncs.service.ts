@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, TallyError } from '@tally/common';
+import { NotFoundError } from '@tally/common';
 import {
   AuditLog,
   ConnectionsRepository,
@@ -7,7 +7,6 @@ import {
   type Actor,
   type PageRequest,
 } from '@tally/tenancy';
-import { syncRefusal } from '@tally/sync';
 import { SYNC, type SyncPort } from '../integrations/integration.ports';
 import { toRunView, toTaskView } from './syncs.dto';
 
@@ -20,18 +19,11 @@ export class SyncsService {
     @Inject(SYNC) private readonly sync: SyncPort,
   ) {}
 
-  /** Requests a manual run of an active, unpaused connection; a queued or running one is reused. */
+  /**
+   * Requests a manual run of an active, unpaused connection; a queued or running one is reused.
+   * The port checks the connection under its row lock: 404 when missing, 409 when it cannot sync.
+   */
   async request(actor: Actor, tenantId: string, connectionId: string) {
-    const connection = await this.connections.find(tenantId, connectionId);
-    if (!connection) throw new NotFoundError('Connection');
-    const refusal = syncRefusal(connection);
-    if (refusal) {
-      throw new TallyError(
-        'conflict',
-        `The connection cannot sync (status ${connection.status}${connection.paused ? ', paused' : ''}).`,
-        { remediation: refusal },
-      );
-    }
     const run = await this.sync.requestRun(tenantId, connectionId, 'manual');
     await this.audit.record(actor, {
       action: 'sync.request',

@@ -1,12 +1,11 @@
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CreateTenant, PageQuery, Tenant, TenantList } from '@tally/contract';
 import type { Actor } from '@tally/tenancy';
 import { CurrentActor } from '../common/actor.decorator';
 import { EXAMPLE_TENANT } from '../common/examples';
 import { ApiRoute } from '../common/openapi';
-import { PageQuery } from '../common/params';
 import { V1Controller } from '../common/v1-controller.decorator';
 import { ZodPipe } from '../common/zod.pipe';
-import { CreateTenant } from './tenants.dto';
 import { TenantsService } from './tenants.service';
 
 @V1Controller('tenants', 'tenants')
@@ -17,8 +16,8 @@ export class TenantsController {
   @HttpCode(201)
   @ApiRoute({
     summary: 'Create a tenant (admin keys only)',
-    body: { schema: 'CreateTenant', example: { name: 'Acme Corp' } },
-    response: { status: 201, description: 'The tenant', schema: 'Tenant', example: EXAMPLE_TENANT },
+    body: { schema: CreateTenant, example: { name: 'Acme Corp' } },
+    response: { status: 201, description: 'The tenant', schema: Tenant, example: EXAMPLE_TENANT },
     errors: [400, 403, 413, 415],
   })
   create(@CurrentActor() actor: Actor, @Body(new ZodPipe(CreateTenant, 'body')) body: CreateTenant) {
@@ -32,7 +31,7 @@ export class TenantsController {
     response: {
       status: 200,
       description: 'A page of tenants',
-      schema: 'TenantList',
+      schema: TenantList,
       example: { items: [EXAMPLE_TENANT], nextCursor: null },
     },
     errors: [400],
@@ -44,7 +43,7 @@ export class TenantsController {
   @Get(':tenantId')
   @ApiRoute({
     summary: 'Get a tenant',
-    response: { status: 200, description: 'The tenant', schema: 'Tenant', example: EXAMPLE_TENANT },
+    response: { status: 200, description: 'The tenant', schema: Tenant, example: EXAMPLE_TENANT },
     errors: [404],
   })
   get(@Param('tenantId') tenantId: string) {

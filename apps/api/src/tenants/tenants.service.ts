@@ -8,7 +8,8 @@ import {
   type Page,
   type PageRequest,
 } from '@tally/tenancy';
-import { toTenantView, type CreateTenant, type TenantView } from './tenants.dto';
+import type { CreateTenant } from '@tally/contract';
+import { toTenantView, type TenantView } from './tenants.dto';
 
 @Injectable()
 export class TenantsService {

@@ -1,4 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createRedis } from '@tally/jobs';
 import { generateApiKey } from '@tally/tenancy';
@@ -91,5 +93,52 @@ async function clearRedisPrefix(env: TestEnvironment): Promise<void> {
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
+  }
+}
+
+/** A tenant made over the API by the admin key, with a tenant key unless `withKey: false`. */
+export async function signUpTenant(
+  api: ApiHarness,
+  { name = 'Acme Corp', withKey = true } = {},
+): Promise<{ tenantId: string; tenantKey: string }> {
+  const tenant = await api.request('POST', '/v1/tenants', { body: { name } });
+  if (tenant.status !== 201) throw new Error(`tenant not created: ${tenant.text}`);
+  const tenantId: string = tenant.body.id;
+  if (!withKey) return { tenantId, tenantKey: '' };
+  const key = await api.request('POST', `/v1/tenants/${tenantId}/api-keys`, { body: { name: 'ci' } });
+  return { tenantId, tenantKey: key.body.key };
+}
+
+/** The audit rows of one action, oldest first. */
+export function audits(api: ApiHarness, action: string) {
+  return api.env.prisma.auditEvent.findMany({ where: { action }, orderBy: { at: 'asc' } });
+}
+
+/** What a suite gets: its api and, unless `tenant: false`, a tenant signed up over the API with its key. */
+export interface Suite {
+  api: ApiHarness;
+  tenantId: string;
+  tenantKey: string;
+}
+
+/** One api for the enclosing describe: started before its tests (then `ready`), closed after them. */
+export function suiteApi(ready: (suite: Suite) => void | Promise<void>, { tenant = true } = {}): void {
+  let api: ApiHarness | undefined;
+  before(async () => {
+    api = await startApi();
+    await ready({ api, ...(tenant ? await signUpTenant(api) : { tenantId: '', tenantKey: '' }) });
+  });
+  after(async () => {
+    await api?.close();
+  });
+}
+
+/** Asserts that each of `actions` was audited and that every audit row names its actor and request. */
+export async function assertAudited(api: ApiHarness, actions: string[]): Promise<void> {
+  const events = await api.env.prisma.auditEvent.findMany();
+  const seen = events.map((e) => e.action);
+  for (const a of actions) assert.ok(seen.includes(a), `audited ${a}`);
+  for (const e of events.filter((x) => x.action !== 'api_key.bootstrap')) {
+    assert.ok(e.actorKeyId && e.requestId, `${e.action} has who and request`);
   }
 }

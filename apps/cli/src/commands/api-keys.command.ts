@@ -1,5 +1,8 @@
 import { NotFoundError } from '@tally/common';
-import { requireString, requireUuid, UsageError, type CliCommand } from '../cli.command';
+import { CreateApiKey, type CreatedApiKey } from '@tally/contract';
+import { requireUuid, requireValid, UsageError, type CliCommand } from '../cli.command';
+
+const keyName = CreateApiKey.shape.name;
 
 export const apiKeysCreate: CliCommand = {
   name: 'api-keys create',
@@ -15,7 +18,7 @@ export const apiKeysCreate: CliCommand = {
     json: { type: 'boolean' },
   },
   validate({ values }) {
-    requireString(values.name, '--name');
+    requireValid(keyName, values.name, '--name');
     if (values.admin && values.tenant) throw new UsageError('give either --tenant <id> or --admin, not both');
     if (!values.admin) requireUuid(values.tenant, '--tenant (or --admin)');
   },
@@ -24,7 +27,7 @@ export const apiKeysCreate: CliCommand = {
       await import('@tally/tenancy');
     const app = await ctx.app([TenancyModule]);
     const keys = app.get(ApiKeysRepository);
-    const name = requireString(values.name, '--name');
+    const name = requireValid(keyName, values.name, '--name');
     const { key, prefix, hash } = generateApiKey();
     let stored;
     if (values.admin) {
@@ -43,9 +46,15 @@ export const apiKeysCreate: CliCommand = {
       details: { name, prefix, role: stored.role, via: 'cli' },
     });
     if (values.json) {
-      io.out(
-        JSON.stringify({ id: stored.id, role: stored.role, tenantId: stored.tenantId, name, prefix, key }),
-      );
+      const json: Pick<CreatedApiKey, 'id' | 'role' | 'tenantId' | 'name' | 'prefix' | 'key'> = {
+        id: stored.id,
+        role: stored.role,
+        tenantId: stored.tenantId,
+        name,
+        prefix,
+        key,
+      };
+      io.out(JSON.stringify(json));
     } else {
       io.out(`created ${stored.role} key ${stored.id} (${name})`);
       io.out(`key: ${key}`);

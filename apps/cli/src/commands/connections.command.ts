@@ -1,6 +1,23 @@
+import type { z } from 'zod';
 import { NotFoundError } from '@tally/common';
+import type { Connection, Verification } from '@tally/contract';
 import { requireUuid, type CliCommand } from '../cli.command';
 import { formatTable } from '../format';
+
+/** One `connections list --json` line: the API's connection fields (timestamps serialized by JSON). */
+type ConnectionLine = Pick<
+  z.input<typeof Connection>,
+  | 'id'
+  | 'tenantId'
+  | 'name'
+  | 'accountId'
+  | 'mode'
+  | 'status'
+  | 'paused'
+  | 'statusMessage'
+  | 'lastSyncAt'
+  | 'nextSyncAt'
+>;
 
 export const connectionsList: CliCommand = {
   name: 'connections list',
@@ -17,20 +34,19 @@ export const connectionsList: CliCommand = {
     });
     if (values.json) {
       for (const c of rows) {
-        io.out(
-          JSON.stringify({
-            id: c.id,
-            tenantId: c.tenantId,
-            name: c.name,
-            accountId: c.accountId,
-            mode: c.mode,
-            status: c.status,
-            paused: c.paused,
-            statusMessage: c.statusMessage,
-            lastSyncAt: c.lastSyncAt,
-            nextSyncAt: c.nextSyncAt,
-          }),
-        );
+        const json: ConnectionLine = {
+          id: c.id,
+          tenantId: c.tenantId,
+          name: c.name,
+          accountId: c.accountId,
+          mode: c.mode,
+          status: c.status,
+          paused: c.paused,
+          statusMessage: c.statusMessage,
+          lastSyncAt: c.lastSyncAt,
+          nextSyncAt: c.nextSyncAt,
+        };
+        io.out(JSON.stringify(json));
       }
       return 0;
     }
@@ -78,8 +94,15 @@ export const connectionsVerify: CliCommand = {
     const { verifiedAt } = await app
       .get(VerificationRecorder)
       .record(null, connection, result, { via: 'cli' });
-    if (values.json) io.out(JSON.stringify({ id, status: result.status, checks: result.checks, verifiedAt }));
-    else {
+    if (values.json) {
+      const json: Pick<Verification, 'status' | 'checks'> & { id: string; verifiedAt: Date } = {
+        id,
+        status: result.status,
+        checks: result.checks,
+        verifiedAt,
+      };
+      io.out(JSON.stringify(json));
+    } else {
       io.out(`connection ${id}: ${result.status}`);
       for (const c of result.checks) {
         io.out(

@@ -1,4 +1,4 @@
-import type { Problem } from './types';
+import type { Problem } from '@tally/contract';
 
 const KEY_STORAGE = 'tally.apiKey';
 
@@ -6,7 +6,7 @@ const KEY_STORAGE = 'tally.apiKey';
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly problem: Problem,
+    readonly problem: Partial<Problem>,
   ) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
     this.name = 'ApiError';
@@ -90,9 +90,9 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   throw new ApiError(res.status, problem);
 }
 
-async function readProblem(res: Response): Promise<Problem> {
+async function readProblem(res: Response): Promise<Partial<Problem>> {
   try {
-    const body = (await res.json()) as Problem;
+    const body = (await res.json()) as Partial<Problem>;
     return typeof body === 'object' && body ? { status: res.status, ...body } : { status: res.status };
   } catch {
     return { status: res.status, title: res.statusText || `HTTP ${res.status}` };

@@ -1,4 +1,4 @@
-import type { SyncRun } from '../api/types';
+import type { SyncRun } from '@tally/contract';
 import { duration, runDurationMs } from '../format';
 
 const COLORS: Record<string, string> = {

@@ -64,9 +64,7 @@ function describe(error: unknown) {
               : (p.title ?? `Request failed (${error.status})`);
     const detail =
       error.status === 404 ? (p.detail ?? 'It does not exist, or this API key cannot see it.') : p.detail;
-    const fields = (p.errors ?? []).map(
-      (e) => `${e.path ?? e.field ?? ''}${e.path || e.field ? ': ' : ''}${e.message}`,
-    );
+    const fields = (p.errors ?? []).map((e) => `${e.field}: ${e.message}`);
     return { heading, detail, remediation: p.remediation, requestId: p.requestId, fields };
   }
   return {

@@ -1,4 +1,4 @@
-import type { Connection, RunStatus, TaskStatus } from '../api/types';
+import type { Connection, RunStatus, TaskStatus } from '@tally/contract';
 
 const LABELS: Record<string, string> = {
   pending: 'pending',

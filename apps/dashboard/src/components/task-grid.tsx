@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { SyncTask } from '../api/types';
+import type { SyncTask } from '@tally/contract';
 import { duration, number, shortType } from '../format';
 import { errorOf, remediationOf } from '../remediation';
 import { TaskBadge } from './status';
@@ -120,7 +120,7 @@ function cellText(task: SyncTask): string {
   }
 }
 
-export function TaskDetail({ task, onClose }: { task: SyncTask; onClose?: () => void }) {
+function TaskDetail({ task, onClose }: { task: SyncTask; onClose?: () => void }) {
   const remediation = remediationOf(task);
   const err = errorOf(task);
   return (

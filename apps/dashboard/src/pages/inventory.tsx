@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { apiPath } from '../api/client';
-import type { Counts, Page, Resource, Summary } from '../api/types';
+import type { Counts, Page, Resource, Summary } from '@tally/contract';
 import { Empty, ErrorBox, Loading } from '../components/states';
 import { countEntries, number, relative, shortType } from '../format';
 import { useApi, useNow, useTitle } from '../hooks';
@@ -112,6 +112,13 @@ export function Inventory({ tenantId, location }: { tenantId: string; location: 
   );
 }
 
+/** The filters chosen from the summary's counts. */
+const SELECTS = [
+  { key: 'type', id: 'f-type', label: 'Type', all: 'All types', counts: 'byType' },
+  { key: 'accountId', id: 'f-account', label: 'Account', all: 'All accounts', counts: 'byAccount' },
+  { key: 'region', id: 'f-region', label: 'Region', all: 'All regions', counts: 'byRegion' },
+] as const;
+
 interface FilterProps {
   filters: Record<string, string>;
   summary?: Summary;
@@ -140,27 +147,15 @@ function FilterForm({ filters, summary, onApply }: FilterProps) {
   };
   return (
     <form class="panel filters" role="search" aria-label="Filter resources" onSubmit={submit}>
-      <div class="field">
-        <label for="f-type">Type</label>
-        <select id="f-type" value={draft.type} onChange={set('type')}>
-          <option value="">All types</option>
-          {options(summary?.resources.byType, draft.type)}
-        </select>
-      </div>
-      <div class="field">
-        <label for="f-account">Account</label>
-        <select id="f-account" value={draft.accountId} onChange={set('accountId')}>
-          <option value="">All accounts</option>
-          {options(summary?.resources.byAccount, draft.accountId)}
-        </select>
-      </div>
-      <div class="field">
-        <label for="f-region">Region</label>
-        <select id="f-region" value={draft.region} onChange={set('region')}>
-          <option value="">All regions</option>
-          {options(summary?.resources.byRegion, draft.region)}
-        </select>
-      </div>
+      {SELECTS.map((f) => (
+        <div class="field" key={f.key}>
+          <label for={f.id}>{f.label}</label>
+          <select id={f.id} value={draft[f.key]} onChange={set(f.key)}>
+            <option value="">{f.all}</option>
+            {options(summary?.resources[f.counts], draft[f.key])}
+          </select>
+        </div>
+      ))}
       <div class="field">
         <label for="f-tag">Tag</label>
         <input

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { apiPath } from '../api/client';
-import type { Connection, Page, Summary, SyncRun, Tenant } from '../api/types';
+import type { Connection, Page, Summary, SyncRun, SyncRunWithTasks, Tenant } from '@tally/contract';
 import { Empty, ErrorBox, Loading } from '../components/states';
 import { Badge, connectionState, RunBadge } from '../components/status';
 import { absolute, countEntries, isActive, number, relative, shortType } from '../format';
@@ -185,7 +185,7 @@ function ConnectionRow({
   );
   const last = runs.data ? (runs.data.items[0] ?? null) : undefined;
   // The fragment is never sent; it makes the hook fetch the tasks again when the run moved on.
-  const detail = useApi<SyncRun>(
+  const detail = useApi<SyncRunWithTasks>(
     last ? apiPath(['tenants', c.tenantId, 'syncs', last.id]) + `#${last.status}-${last.tasksDone}` : null,
   );
   const level = runs.data ? severity(c, last) : undefined;

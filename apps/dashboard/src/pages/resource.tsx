@@ -1,12 +1,12 @@
 import { apiPath } from '../api/client';
-import type { ResourceDetail } from '../api/types';
+import type { ResourceWithChanges } from '@tally/contract';
 import { Empty, ErrorBox, Loading } from '../components/states';
 import { absolute } from '../format';
 import { useApi, useTitle } from '../hooks';
 import { Link, routes } from '../router';
 
 export function ResourcePage({ tenantId, resourceId }: { tenantId: string; resourceId: string }) {
-  const res = useApi<ResourceDetail>(apiPath(['tenants', tenantId, 'resources', resourceId]));
+  const res = useApi<ResourceWithChanges>(apiPath(['tenants', tenantId, 'resources', resourceId]));
   useTitle(res.data?.name ?? res.data?.identifier ?? 'Resource');
   if (res.loading && !res.data) return <Loading label="Loading resource…" />;
   if (!res.data) return <ErrorBox error={res.error} retry={res.reload} />;

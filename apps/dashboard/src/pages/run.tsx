@@ -1,5 +1,5 @@
 import { apiPath } from '../api/client';
-import type { Connection, SyncRun, SyncTask } from '../api/types';
+import type { Connection, SyncRun, SyncRunWithTasks, SyncTask } from '@tally/contract';
 import { ProgressBar } from '../components/progress';
 import { ErrorBox, Loading } from '../components/states';
 import { RunBadge, TaskBadge } from '../components/status';
@@ -13,7 +13,7 @@ const PROBLEM_STATUSES = new Set(['failed', 'denied']);
 
 export function RunPage({ tenantId, runId }: { tenantId: string; runId: string }) {
   // Poll once a second while the run is in progress; stop once it has an outcome.
-  const run = useApi<SyncRun>(apiPath(['tenants', tenantId, 'syncs', runId]), (r) =>
+  const run = useApi<SyncRunWithTasks>(apiPath(['tenants', tenantId, 'syncs', runId]), (r) =>
     isActive(r.status) ? 1000 : false,
   );
   const conn = useApi<Connection>(
@@ -25,7 +25,7 @@ export function RunPage({ tenantId, runId }: { tenantId: string; runId: string }
   if (!run.data) return <ErrorBox error={run.error} retry={run.reload} />;
   const r = run.data;
   const active = isActive(r.status);
-  const tasks = r.tasks ?? [];
+  const tasks = r.tasks;
   const problems = tasks.filter(
     (t) =>
       PROBLEM_STATUSES.has(t.status) ||

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, apiPath, request } from '../api/client';
-import type { Page, Tenant } from '../api/types';
+import type { Page, Tenant } from '@tally/contract';
 import { useTitle } from '../hooks';
 
 interface Props {

@@ -36,12 +36,14 @@ describe('SyncRunsService.requestRun', () => {
   it('refuses a connection that is not active, or paused, saying what to do', async () => {
     const pending = await createConnection(env.prisma, tenantId);
     const e1 = await refusal(service.requestRun(tenantId, pending.id, 'manual'));
-    assert.equal(e1.code, 'precondition_failed');
-    assert.match(e1.message, /verify/);
+    assert.equal(e1.code, 'conflict', 'the 409 the API documents');
+    assert.match(e1.message, /status pending/);
+    assert.match(e1.details.remediation ?? '', /verify/);
     const paused = await createConnection(env.prisma, tenantId, { status: 'active', paused: true });
     const e2 = await refusal(service.requestRun(tenantId, paused.id, 'manual'));
-    assert.equal(e2.code, 'precondition_failed');
+    assert.equal(e2.code, 'conflict');
     assert.match(e2.message, /paused/);
+    assert.match(e2.details.remediation ?? '', /resume it/);
     assert.equal(await env.prisma.syncRun.count(), 0);
   });
 

@@ -43,7 +43,7 @@ export class SyncRunsService {
   /**
    * Creates a run and enqueues it, or returns the connection's queued/running run. The connection
    * row is locked meanwhile, so concurrent requests (and the scheduler) never start two runs.
-   * Throws NotFoundError, or TallyError `precondition_failed` when the connection cannot sync.
+   * Throws NotFoundError, or TallyError `conflict` (409) when the connection cannot sync.
    */
   async requestRun(tenantId: string, connectionId: string, trigger: 'manual' | 'schedule'): Promise<SyncRun> {
     if (!UUID.test(tenantId) || !UUID.test(connectionId)) throw new NotFoundError('Connection');
@@ -57,7 +57,13 @@ export class SyncRunsService {
         paused: conn.paused,
         statusMessage: conn.status_message,
       });
-      if (refusal) throw new TallyError('precondition_failed', refusal, { kind: 'customer' });
+      if (refusal) {
+        const state = `status ${conn.status}${conn.paused ? ', paused' : ''}`;
+        throw new TallyError('conflict', `The connection cannot sync (${state}).`, {
+          kind: 'customer',
+          remediation: refusal,
+        });
+      }
       const active = await tx.syncRun.findFirst({
         where: { tenantId, connectionId, status: { in: ['queued', 'running'] } },
         orderBy: { createdAt: 'desc' },
