@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChangeFeedService, ChangeNotifier, encodeChangeCursor } from '@tally/delivery';
 import { createConnection, createResource } from '@tally/testing';
-import { suiteApi, type ApiHarness } from '../test-support/api-harness';
+import { signUpTenant, startApi, suiteApi, type ApiHarness } from '../test-support/api-harness';
 
 describe('api change feed', () => {
   let api: ApiHarness;
@@ -157,3 +157,26 @@ async function waitForWaiter(api: ApiHarness): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('api shutdown', () => {
+  it("closes the change notifier's LISTEN connection", async () => {
+    const api = await startApi();
+    const listening = async () => {
+      const rows = await api.env.prisma.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%'`,
+      );
+      return rows[0].n;
+    };
+    try {
+      const { tenantId } = await signUpTenant(api, { withKey: false });
+      const res = await api.request('GET', `/v1/tenants/${tenantId}/changes?waitSeconds=1`);
+      assert.equal(res.status, 200);
+      assert.equal(await listening(), 1);
+      await api.app.close();
+      assert.equal(await listening(), 0);
+    } finally {
+      await api.close();
+    }
+  });
+});
