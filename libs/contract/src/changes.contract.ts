@@ -11,7 +11,9 @@ export const changeCursor = z.string().min(1).max(64).describe('A cursor this AP
 
 /** GET /v1/tenants/{t}/changes */
 export const ChangeQuery = z.strictObject({
-  after: changeCursor.optional().describe('Read the changes after this cursor; without it, from the oldest kept'),
+  after: changeCursor
+    .optional()
+    .describe('Read the changes after this cursor; without it, from the oldest kept'),
   limit: z.coerce
     .number({ message: 'must be a number' })
     .int('must be an integer')

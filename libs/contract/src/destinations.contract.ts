@@ -23,7 +23,10 @@ export const DestinationFilter = z
       .max(100)
       .optional(),
     accountIds: z.array(accountId).max(1000).optional(),
-    connectionIds: z.array(z.uuid({ message: 'must be a connection id (UUID)' })).max(100).optional(),
+    connectionIds: z
+      .array(z.uuid({ message: 'must be a connection id (UUID)' }))
+      .max(100)
+      .optional(),
   })
   .register(requestSchemas, { id: 'DestinationFilter' });
 export type DestinationFilter = z.infer<typeof DestinationFilter>;

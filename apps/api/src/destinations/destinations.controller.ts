@@ -13,6 +13,7 @@ import {
   RotatedSecret,
   UpdateDestination,
 } from '@tally/contract';
+import { CFN_TAGS } from '@tally/common';
 import { DestinationsService } from '@tally/delivery';
 import { AuditLog, type Actor } from '@tally/tenancy';
 import { CurrentActor } from '../common/actor.decorator';
@@ -110,7 +111,12 @@ export class DestinationsController {
   @Get(':destinationId')
   @ApiRoute({
     summary: 'A destination with its status, last error and lag',
-    response: { status: 200, description: 'The destination', schema: Destination, example: EXAMPLE_DESTINATION },
+    response: {
+      status: 200,
+      description: 'The destination',
+      schema: Destination,
+      example: EXAMPLE_DESTINATION,
+    },
     errors: [404],
   })
   get(@Param('tenantId') tenantId: string, @Param('destinationId', new IdParam('Destination')) id: string) {
@@ -178,7 +184,7 @@ export class DestinationsController {
     @Param('destinationId', new IdParam('Destination')) id: string,
   ) {
     const { template, parameters } = await this.destinations.cloudformation(tenantId, id);
-    const doc = parseDocument(template);
+    const doc = parseDocument(template, { customTags: CFN_TAGS });
     for (const [name, value] of Object.entries(parameters)) doc.setIn(['Parameters', name, 'Default'], value);
     return doc.toString();
   }
@@ -204,7 +210,12 @@ export class DestinationsController {
   @ApiRoute({
     summary: 'Re-send from a cursor (`after`) or a time (`since`); resumes a paused destination',
     body: { schema: ReplayDestination, example: { since: '2026-11-24T00:00:00Z' } },
-    response: { status: 200, description: 'The destination', schema: Destination, example: EXAMPLE_DESTINATION },
+    response: {
+      status: 200,
+      description: 'The destination',
+      schema: Destination,
+      example: EXAMPLE_DESTINATION,
+    },
     errors: [400, 404, 410, 413, 415],
   })
   async replay(
@@ -224,7 +235,7 @@ export class DestinationsController {
   @Post(':destinationId/rotate-secret')
   @HttpCode(200)
   @ApiRoute({
-    summary: "A new webhook signing secret (answered once); the old one keeps signing during the overlap",
+    summary: 'A new webhook signing secret (answered once); the old one keeps signing during the overlap',
     response: {
       status: 200,
       description: 'The new secret',
