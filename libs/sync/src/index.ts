@@ -6,7 +6,7 @@ export {
   type SweepScope,
 } from './ingest/resource-ingest.repository';
 export { propertiesHash } from './ingest/properties-hash';
-export { SyncRunsService, syncRefusal } from './runs/sync-runs.service';
+export { SyncRunsService } from './runs/sync-runs.service';
 export { RunCompletion } from './runs/run-completion';
 export { SyncPlannerService, type PlanOutcome } from './plan/sync-planner.service';
 export {

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '@tally/common';
 
-/** Most items a list answers with, and the default. */
-export const MAX_PAGE_SIZE = 500;
-export const DEFAULT_PAGE_SIZE = 100;
-
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

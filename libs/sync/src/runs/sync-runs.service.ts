@@ -10,7 +10,7 @@ const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why a connection cannot sync now, in words the customer can act on; null when it can. */
-export function syncRefusal(c: {
+function syncRefusal(c: {
   status: string;
   paused: boolean;
   statusMessage?: string | null;
