@@ -10,14 +10,8 @@ import {
   type PrismaClient,
 } from '@tally/db';
 import { JobQueueService } from '@tally/jobs';
-import {
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  idCursor,
-  toPage,
-  type Page,
-  type PageRequest,
-} from '@tally/tenancy';
+import { DEFAULT_PAGE_SIZE } from '@tally/contract';
+import { decodeCursor, idCursor, toPage, type Page, type PageRequest } from '@tally/tenancy';
 import type { DeliveryItem, DestinationSecrets, ItemOutcome } from '../adapters/adapter';
 import { renderSqsDeliveryTemplate, sqsDeliveryParameters } from '../adapters/sqs-delivery.template';
 import { queueUrlProblem } from '../adapters/sqs.adapter';
