@@ -7,10 +7,13 @@ import { DbModule } from '@tally/db';
 import { JobsModule } from '@tally/jobs';
 import { TenancyModule } from '@tally/tenancy';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ChangesModule } from './changes/changes.module';
 import { RequireJsonBodyMiddleware } from './common/content-type.middleware';
 import { ResponseSchemaInterceptor } from './common/response-schema.interceptor';
 import { ConnectionsModule } from './connections/connections.module';
+import { DestinationsModule } from './destinations/destinations.module';
 import { HealthModule } from './health/health.module';
+import { MappingsModule } from './mappings/mappings.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SyncsModule } from './syncs/syncs.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -44,6 +47,9 @@ export class AppModule implements NestModule {
         ConnectionsModule,
         SyncsModule,
         ResourcesModule,
+        ChangesModule,
+        DestinationsModule,
+        MappingsModule,
         DashboardModule,
         WellKnownModule,
         ApiMetricsModule,

@@ -13,8 +13,21 @@ const TABLES = [
   'sync_tasks',
   'resources',
   'resource_changes',
+  'destinations',
+  'destination_deliveries',
   'audit_events',
 ];
+
+const MAPPING = `resources:
+  - kind: AWS::S3::Bucket
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .Identifier
+          blueprint: '"bucket"'
+`;
 
 interface Route {
   method: string;
@@ -25,9 +38,17 @@ interface Route {
 /** Every /v1 route under tenant `t`, aimed at the objects in `ids`. */
 function routes(
   t: string,
-  ids: { key: string; connection: string; connectionName: string; run: string; resource: string },
+  ids: {
+    key: string;
+    connection: string;
+    connectionName: string;
+    run: string;
+    resource: string;
+    destination: string;
+  },
 ): Route[] {
   const c = `/v1/tenants/${t}/connections/${ids.connection}`;
+  const d = `/v1/tenants/${t}/destinations/${ids.destination}`;
   return [
     { method: 'GET', path: `/v1/tenants/${t}` },
     { method: 'POST', path: `/v1/tenants/${t}/api-keys`, body: { name: 'intruder' } },
@@ -51,6 +72,27 @@ function routes(
     { method: 'GET', path: `/v1/tenants/${t}/resources?q=secret&tag=env:prod` },
     { method: 'GET', path: `/v1/tenants/${t}/resources/${ids.resource}` },
     { method: 'GET', path: `/v1/tenants/${t}/summary` },
+    { method: 'GET', path: `/v1/tenants/${t}/changes` },
+    { method: 'GET', path: `/v1/tenants/${t}/changes?waitSeconds=1` },
+    {
+      method: 'POST',
+      path: `/v1/tenants/${t}/destinations`,
+      body: { name: 'x', kind: 'webhook', config: { url: 'https://hooks.example.com/x' } },
+    },
+    { method: 'GET', path: `/v1/tenants/${t}/destinations` },
+    { method: 'GET', path: d },
+    { method: 'PATCH', path: d, body: { status: 'paused' } },
+    { method: 'DELETE', path: d },
+    { method: 'GET', path: `${d}/cloudformation` },
+    { method: 'POST', path: `${d}/test` },
+    { method: 'POST', path: `${d}/replay`, body: { since: '2026-01-01T00:00:00Z' } },
+    { method: 'POST', path: `${d}/rotate-secret` },
+    { method: 'GET', path: `${d}/deliveries` },
+    {
+      method: 'POST',
+      path: `/v1/tenants/${t}/mappings/preview`,
+      body: { mapping: MAPPING, resourceIds: [ids.resource] },
+    },
   ];
 }
 
@@ -87,12 +129,33 @@ describe('tenant isolation', () => {
     await prisma.resourceChange.create({
       data: { tenantId: tenantA, resourceId: resource.id, runId: run.id, kind: 'created', changedFields: [] },
     });
+    const destination = await prisma.destination.create({
+      data: {
+        tenantId: tenantA,
+        name: 'victim-hook',
+        kind: 'webhook',
+        config: { url: 'https://hooks.example.com/victim' },
+        filter: {},
+        cursor: 0n,
+      },
+    });
+    await prisma.destinationDelivery.create({
+      data: {
+        tenantId: tenantA,
+        destinationId: destination.id,
+        outcome: 'succeeded',
+        changes: 1,
+        delivered: 1,
+        durationMs: 5,
+      },
+    });
     idsA = {
       key: keyA.body.id,
       connection: conn.id,
       connectionName: conn.name,
       run: run.id,
       resource: resource.id,
+      destination: destination.id,
     };
     // One request first, so the key's lastUsedAt is fresh and the walk below writes nothing.
     assert.equal((await api.request('GET', `/v1/tenants/${tenantB}`, { key: keyB })).status, 200);
@@ -109,7 +172,7 @@ describe('tenant isolation', () => {
       >;
       out[table] = rows.map(({ last_used_at: _ignored, ...rest }) => rest);
     }
-    return JSON.stringify(out);
+    return JSON.stringify(out, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   }
 
   it("answers 404 to every route with another tenant's key, and changes nothing", async () => {
@@ -135,10 +198,12 @@ describe('tenant isolation', () => {
 
   it("answers 404 to another tenant's object ids under the caller's own tenant, and changes nothing", async () => {
     const before = await snapshot();
-    const objectRoutes = routes(tenantB, idsA).filter((r) =>
-      /(api-keys|connections|syncs|resources)\/[0-9a-f-]{36}/.test(r.path),
+    const objectRoutes = routes(tenantB, idsA).filter(
+      (r) =>
+        /(api-keys|connections|syncs|resources|destinations)\/[0-9a-f-]{36}/.test(r.path) ||
+        r.path.endsWith('/mappings/preview'),
     );
-    assert.equal(objectRoutes.length, 10);
+    assert.equal(objectRoutes.length, 19);
     for (const r of objectRoutes) {
       const res = await api.request(r.method, r.path, { key: keyB, body: r.body });
       assert.equal(res.status, 404, `${r.method} ${r.path} answered ${res.status}: ${res.text}`);
@@ -152,7 +217,7 @@ describe('tenant isolation', () => {
       tenants.body.items.map((t: { id: string }) => t.id),
       [tenantB],
     );
-    for (const path of ['connections', 'resources', 'api-keys']) {
+    for (const path of ['connections', 'resources', 'api-keys', 'destinations', 'changes']) {
       const res = await api.request('GET', `/v1/tenants/${tenantB}/${path}`, { key: keyB });
       assert.equal(res.status, 200);
       assert.ok(!res.text.includes(tenantA), `${path} leaks nothing of tenant A`);
@@ -197,5 +262,29 @@ describe('tenant isolation', () => {
     const res = await api.request('POST', '/v1/tenants', { key: keyB, body: { name: 'x' } });
     assert.equal(res.status, 403);
     assert.equal(await snapshot(), before);
+  });
+  it("an admin key reads any tenant's changes, destinations, deliveries and previews", async () => {
+    const d = `/v1/tenants/${tenantA}/destinations/${idsA.destination}`;
+    const reads: Route[] = [
+      { method: 'GET', path: `/v1/tenants/${tenantA}/changes` },
+      { method: 'GET', path: `/v1/tenants/${tenantA}/destinations` },
+      { method: 'GET', path: d },
+      { method: 'GET', path: `${d}/deliveries` },
+      {
+        method: 'POST',
+        path: `/v1/tenants/${tenantA}/mappings/preview`,
+        body: { mapping: MAPPING, resourceIds: [idsA.resource] },
+      },
+    ];
+    for (const r of reads) {
+      const res = await api.request(r.method, r.path, { body: r.body });
+      assert.equal(res.status, 200, `${r.method} ${r.path} answered ${res.status}: ${res.text}`);
+    }
+    const changes = await api.request('GET', `/v1/tenants/${tenantA}/changes`);
+    assert.equal(changes.body.items[0].resource.id, idsA.resource);
+    const preview = await api.request('POST', `/v1/tenants/${tenantA}/mappings/preview`, {
+      body: { mapping: MAPPING, resourceIds: [idsA.resource] },
+    });
+    assert.equal(preview.body.entities[0].resourceId, idsA.resource);
   });
 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
@@ -209,6 +211,94 @@ describe('cli (as a child process)', () => {
       refused.stderr,
       /fix: The connection's last verification failed|fix: The connection is not verified yet/,
     );
+  });
+
+  it('lists destinations, sends a test message (exit 1 when refused) and replays from a time or a cursor', async () => {
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as AddressInfo).port;
+    try {
+      const tenant = await createTenant(env.prisma, { name: 'Destinations' });
+      const destination = (name: string, url: string) =>
+        env.prisma.destination.create({
+          data: {
+            tenantId: tenant.id,
+            name,
+            kind: 'crud_service',
+            config: { url, primaryKey: 'resourceId' },
+            filter: {},
+            cursor: 7n,
+          },
+        });
+      const up = await destination('crud', `http://127.0.0.1:${port}/inventory`);
+      const down = await destination('down', 'http://127.0.0.1:9/inventory');
+      const allowPrivate = { DESTINATIONS_ALLOW_PRIVATE_NETWORKS: 'true' };
+      const [list, json, ok, refused] = await Promise.all([
+        cli(['destinations', 'list']),
+        cli(['destinations', 'list', '--tenant', tenant.id, '--json']),
+        cli(['destinations', 'test', up.id], allowPrivate),
+        cli(['destinations', 'test', down.id], allowPrivate),
+      ]);
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(list.stdout, /^ID\s+TENANT\s+NAME\s+KIND\s+STATUS\s+LAG/);
+      assert.match(list.stdout, new RegExp(`${up.id}\\s+${tenant.id}\\s+crud\\s+crud-service\\s+active`));
+      assert.equal(json.code, 0, json.stderr);
+      const lines = json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; kind: string; secret?: string });
+      assert.deepEqual(
+        lines.map((l) => [l.id, l.kind]).sort(),
+        [
+          [up.id, 'crud-service'],
+          [down.id, 'crud-service'],
+        ].sort(),
+      );
+
+      assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+      assert.match(ok.stdout, /accepted the test message/);
+      assert.ok(received.length > 0 && received.every((r) => / \/inventory\//.test(r)), received.join());
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stdout, /did not accept the test message: .+/);
+
+      const since = await cli(['destinations', 'replay', up.id, '--since', '2026-01-01T00:00:00Z']);
+      assert.equal(since.code, 0, since.stderr);
+      assert.match(since.stdout, new RegExp(`destination ${up.id} replays from c1_`));
+      const paused = await env.prisma.destination.update({
+        where: { id: down.id },
+        data: { status: 'paused' },
+      });
+      const after = await cli(['destinations', 'replay', paused.id, '--after', 'c1_Mg']);
+      assert.equal(after.code, 0, after.stderr);
+      const replayed = await env.prisma.destination.findUniqueOrThrow({ where: { id: down.id } });
+      assert.equal(replayed.cursor, 2n);
+      assert.equal(replayed.status, 'active');
+      const audited = await env.prisma.auditEvent.count({
+        where: { action: 'destination.replay', tenantId: tenant.id },
+      });
+      assert.equal(audited, 2);
+
+      const [neither, both, badTime, badCursor] = await Promise.all([
+        cli(['destinations', 'replay', up.id]),
+        cli(['destinations', 'replay', up.id, '--after', 'c1_Mg', '--since', '2026-01-01T00:00:00Z']),
+        cli(['destinations', 'replay', up.id, '--since', 'yesterday']),
+        cli(['destinations', 'replay', up.id, '--after', 'nope']),
+      ]);
+      for (const r of [neither, both]) {
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /give either --after <cursor> or --since <time>/);
+      }
+      assert.equal(badTime.code, 2);
+      assert.match(badTime.stderr, /--since must be an ISO 8601 date-time/);
+      assert.equal(badCursor.code, 1, badCursor.stderr);
+      assert.match(badCursor.stderr, /after.*is not a change cursor/);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 
   it('follows a run with plain progress lines when stdout is not a TTY and exits 3 on partial', async () => {

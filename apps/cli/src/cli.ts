@@ -4,6 +4,7 @@ import type { AppConfig } from '@tally/config';
 import { EXIT, UsageError, withTimeout, type CliCommand, type CliOutput } from './cli.command';
 import { apiKeysCreate, apiKeysRevoke } from './commands/api-keys.command';
 import { connectionsList, connectionsVerify } from './commands/connections.command';
+import { destinationsList, destinationsReplay, destinationsTest } from './commands/destinations.command';
 import { queues } from './commands/queues.command';
 import { rotateSigningKey } from './commands/rotate-signing-key.command';
 import { sync } from './commands/sync.command';
@@ -15,6 +16,9 @@ const COMMANDS: CliCommand[] = [
   apiKeysRevoke,
   connectionsList,
   connectionsVerify,
+  destinationsList,
+  destinationsTest,
+  destinationsReplay,
   sync,
   rotateSigningKey,
   queues,
@@ -115,8 +119,9 @@ export async function runCli(argv: string[], io: CliOutput, loadConfig: () => Ap
 /** One or two lines a person can act on; never a stack trace for known errors. */
 function describeError(err: unknown): string {
   if (err instanceof TallyError) {
+    const fields = (err.details.fields ?? []).map((f) => `\n  ${f.field} ${f.message}`).join('');
     const fix = err.details.remediation ? `\n  fix: ${err.details.remediation}` : '';
-    return `error: ${err.message}${fix}`;
+    return `error: ${err.message}${fields}${fix}`;
   }
   const e = err as Error & { code?: string };
   if (

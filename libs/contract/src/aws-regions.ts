@@ -1,7 +1,8 @@
 /**
  * AWS regions a connection may name: commercial, GovCloud and China partitions (from the AWS
  * general reference, "Regional endpoints"). Opt-in regions are included; verification reports a
- * region the account has not enabled.
+ * region the account has not enabled. The browser imports this contract, so the list is data here;
+ * it must equal @tally/aws's AWS_REGIONS (the partition facts), which contract.test.ts checks.
  */
 export const AWS_REGIONS = [
   // commercial

@@ -1,11 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SUPPORTED_RESOURCE_TYPES } from '@tally/aws';
+import { AWS_REGIONS as AWS_PARTITION_REGIONS, SUPPORTED_RESOURCE_TYPES } from '@tally/aws';
+import { AWS_REGIONS } from './aws-regions';
 import { CreateConnection, RESOURCE_TYPES, Tenant, timestamp } from './index';
 
 describe('contract', () => {
   it('offers exactly the resource types the collector supports, in its order', () => {
     assert.deepEqual([...RESOURCE_TYPES], [...SUPPORTED_RESOURCE_TYPES]);
+  });
+
+  it('offers exactly the regions of the AWS partition facts', () => {
+    assert.deepEqual([...AWS_REGIONS], [...AWS_PARTITION_REGIONS]);
   });
 
   it('sends timestamps as ISO strings and refuses anything but a Date from the server', () => {

@@ -9,3 +9,6 @@ export * from './api-keys.contract';
 export * from './connections.contract';
 export * from './syncs.contract';
 export * from './resources.contract';
+export * from './changes.contract';
+export * from './destinations.contract';
+export * from './mappings.contract';

@@ -17,6 +17,7 @@ export const Problem = z
     requestId: z.string().optional(),
     remediation: z.string().optional().describe('What the caller can do about it'),
     errors: z.array(FieldError).optional(),
+    oldestCursor: z.string().optional().describe('410 on the change feed: the oldest cursor still readable'),
   })
   .register(responseSchemas, { id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;

@@ -5,7 +5,7 @@ export {
   type IngestCounts,
   type SweepScope,
 } from './ingest/resource-ingest.repository';
-export { propertiesHash, canonicalJson } from './ingest/properties-hash';
+export { propertiesHash } from './ingest/properties-hash';
 export { SyncRunsService } from './runs/sync-runs.service';
 export { RunCompletion } from './runs/run-completion';
 export { SyncPlannerService, type PlanOutcome } from './plan/sync-planner.service';

@@ -31,3 +31,27 @@ export const EXAMPLE_RUN = {
   apiCalls: 0,
   error: null,
 };
+
+export const EXAMPLE_RESOURCE = {
+  id: 'e5f6a7b8-c9d0-4e1f-8a2b-3c4d5e6f7a8b',
+  provider: 'aws',
+  type: 'AWS::S3::Bucket',
+  identifier: 'acme-logs',
+  arn: 'arn:aws:s3:::acme-logs',
+  name: 'acme-logs',
+  accountId: '123456789012',
+  region: 'eu-west-1',
+  tags: { env: 'prod', team: 'platform' },
+  relationships: [],
+  properties: {
+    BucketName: 'acme-logs',
+    Tags: [
+      { Key: 'env', Value: 'prod' },
+      { Key: 'team', Value: 'platform' },
+    ],
+  },
+  firstSeenAt: EXAMPLE_AT,
+  lastSeenAt: EXAMPLE_AT,
+  updatedAt: EXAMPLE_AT,
+  deletedAt: null,
+};

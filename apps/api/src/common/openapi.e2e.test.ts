@@ -32,6 +32,15 @@ describe('api OpenAPI document', () => {
       '/v1/tenants/{tenantId}/resources': ['get'],
       '/v1/tenants/{tenantId}/resources/{resourceId}': ['get'],
       '/v1/tenants/{tenantId}/summary': ['get'],
+      '/v1/tenants/{tenantId}/changes': ['get'],
+      '/v1/tenants/{tenantId}/destinations': ['get', 'post'],
+      '/v1/tenants/{tenantId}/destinations/{destinationId}': ['delete', 'get', 'patch'],
+      '/v1/tenants/{tenantId}/destinations/{destinationId}/cloudformation': ['get'],
+      '/v1/tenants/{tenantId}/destinations/{destinationId}/test': ['post'],
+      '/v1/tenants/{tenantId}/destinations/{destinationId}/replay': ['post'],
+      '/v1/tenants/{tenantId}/destinations/{destinationId}/rotate-secret': ['post'],
+      '/v1/tenants/{tenantId}/destinations/{destinationId}/deliveries': ['get'],
+      '/v1/tenants/{tenantId}/mappings/preview': ['post'],
     } as Record<string, string[]>;
     for (const [path, methods] of Object.entries(expected)) {
       assert.ok(doc.paths[path], `documents ${path}`);
@@ -60,6 +69,18 @@ describe('api OpenAPI document', () => {
       'SyncRunWithTasks',
       'Summary',
       'Problem',
+      'ChangePage',
+      'CreateDestination',
+      'UpdateDestination',
+      'ReplayDestination',
+      'Destination',
+      'CreatedDestination',
+      'DestinationList',
+      'DestinationTestResult',
+      'RotatedSecret',
+      'DeliveryList',
+      'MappingPreviewRequest',
+      'MappingPreview',
     ]) {
       assert.ok(doc.components.schemas[s], `schema ${s}`);
     }
@@ -91,7 +112,7 @@ describe('api OpenAPI document', () => {
         assert.ok(contract.has(id), `${route} ${status} answers a contract schema (${id || 'inline'})`);
       }
     }
-    assert.equal(answers, 17, 'every 2xx with a body was seen');
+    assert.equal(answers, 28, 'every 2xx with a body was seen');
   });
 
   it('serves at /docs-json exactly the JSON Schemas of the contract', async () => {

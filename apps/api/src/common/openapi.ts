@@ -37,6 +37,10 @@ const ERROR_TEXT: Record<number, [string, string]> = {
   403: ["The key's role cannot do this (admin-only action)", 'forbidden'],
   404: ["Not found (also: another tenant's object)", 'not_found'],
   409: ['Conflict with the current state', 'conflict'],
+  410: [
+    'The cursor is older than the change feed keeps; the problem names the oldest cursor',
+    'cursor_expired',
+  ],
   413: ['Body too large', 'payload_too_large'],
   415: ['Body is not application/json', 'unsupported_media_type'],
   429: ['Rate limit exceeded; see Retry-After', 'rate_limited'],

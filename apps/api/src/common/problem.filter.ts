@@ -31,6 +31,9 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception, req);
     problem.instance = req.originalUrl?.split('?')[0];
     problem.requestId = req.id ? String(req.id) : undefined;
+    // An expired change-feed cursor (410) names where a reader can resume.
+    const oldestCursor = (exception as { oldestCursor?: unknown })?.oldestCursor;
+    if (typeof oldestCursor === 'string') problem.oldestCursor = oldestCursor;
     if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: problem.requestId }, 'unhandled error');
     }

@@ -121,11 +121,14 @@ export interface Suite {
   tenantKey: string;
 }
 
-/** One api for the enclosing describe: started before its tests (then `ready`), closed after them. */
-export function suiteApi(ready: (suite: Suite) => void | Promise<void>, { tenant = true } = {}): void {
+/** One api for the enclosing describe (config `env` overrides): started before its tests (then `ready`), closed after them. */
+export function suiteApi(
+  ready: (suite: Suite) => void | Promise<void>,
+  { tenant = true, env = {} as Record<string, string> } = {},
+): void {
   let api: ApiHarness | undefined;
   before(async () => {
-    api = await startApi();
+    api = await startApi(env);
     await ready({ api, ...(tenant ? await signUpTenant(api) : { tenantId: '', tenantKey: '' }) });
   });
   after(async () => {
