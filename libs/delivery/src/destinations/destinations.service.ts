@@ -10,6 +10,7 @@ import {
   type PrismaClient,
 } from '@tally/db';
 import { JobQueueService } from '@tally/jobs';
+import { compileMapping, defaultPortMapping } from '@tally/mapping';
 import {
   decodeCursor,
   DEFAULT_PAGE_SIZE,
@@ -86,7 +87,7 @@ export class DestinationsService {
     const { config, secrets } = parseConfig(input.kind, input.config, networkPolicy(this.config));
     this.checkQueue(config);
     const filter = parseFilter(input.filter);
-    const mapping = checkMapping(input.mapping);
+    const mapping = await checkMapping(input.kind, input.mapping);
     const id = randomUUID();
     const secret = input.kind === 'webhook' ? generateWebhookSecret() : undefined;
     const sealed: DestinationSecrets = {
@@ -144,7 +145,8 @@ export class DestinationsService {
     const data: Prisma.DestinationUpdateInput = {};
     if (changes.name !== undefined) data.name = checkName(changes.name);
     if (changes.filter !== undefined) data.filter = parseFilter(changes.filter) as Prisma.InputJsonValue;
-    if (changes.mapping !== undefined) data.mapping = checkMapping(changes.mapping ?? undefined);
+    if (changes.mapping !== undefined)
+      data.mapping = await checkMapping(toApiKind(dest.kind), changes.mapping ?? undefined);
     if (changes.config !== undefined) {
       const parsed = parseConfig(toApiKind(dest.kind), changes.config, networkPolicy(this.config));
       this.checkQueue(parsed.config);
@@ -338,11 +340,17 @@ function checkName(name: unknown): string {
   return name.trim();
 }
 
-function checkMapping(mapping: string | undefined): string | null {
-  if (mapping === undefined || mapping === null) return null;
+/**
+ * A mapping is compiled when saved: an invalid one is a 400 (MappingValidationError, a
+ * ValidationError naming each kind, field and jq error). `port` requires one: none (or null on an
+ * update) means Port's own default mapping for AWS.
+ */
+async function checkMapping(kind: string, mapping: string | undefined): Promise<string | null> {
+  if (mapping === undefined || mapping === null) return kind === 'port' ? defaultPortMapping() : null;
   if (typeof mapping !== 'string' || Buffer.byteLength(mapping) > MAX_MAPPING_BYTES) {
     throw new ValidationError([{ field: 'mapping', message: 'must be a YAML string of at most 256 KiB' }]);
   }
+  await compileMapping(mapping);
   return mapping;
 }
 
