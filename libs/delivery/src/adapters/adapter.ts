@@ -15,8 +15,7 @@ export type DeliveryItem = ChangeItem & { test?: boolean; entities?: PortEntity[
  * once. `retryAfterMs`: the endpoint said when to come back (429 Retry-After).
  */
 export type ItemOutcome =
-  | { ok: true }
-  | { ok: false; error: string; gone?: boolean; pause?: boolean; retryAfterMs?: number };
+  { ok: true } | { ok: false; error: string; gone?: boolean; pause?: boolean; retryAfterMs?: number };
 
 /** What an adapter gets to deliver a batch: the destination's settings, its secrets, the rules. */
 export interface DeliveryContext {

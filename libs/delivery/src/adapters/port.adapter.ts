@@ -74,6 +74,8 @@ export function portEntityBody(e: PortEntity): Record<string, unknown> {
  */
 export class PortAdapter implements DestinationAdapter {
   private readonly tokens = new Map<string, CachedToken>();
+  /** Token requests in flight: parallel requests of a batch share one (Port keeps one token per client). */
+  private readonly pending = new Map<string, Promise<string>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -144,7 +146,8 @@ export class PortAdapter implements DestinationAdapter {
 
   private otherFailure(host: string, res: HttpResponse): ItemOutcome {
     const error = describeStatus(host, res.status, res.body);
-    if (res.status === 429) return { ok: false, error, retryAfterMs: retryAfterMs(res.headers['retry-after']) };
+    if (res.status === 429)
+      return { ok: false, error, retryAfterMs: retryAfterMs(res.headers['retry-after']) };
     if (res.status === 403) {
       return {
         ok: false,
@@ -163,25 +166,46 @@ export class PortAdapter implements DestinationAdapter {
     url: string,
     body?: string,
   ): Promise<HttpResponse> {
+    let refused: string | undefined;
     for (let attempt = 0; ; attempt++) {
-      const token = await this.token(base, ctx, attempt > 0);
+      const token = await this.token(base, ctx, attempt > 0, refused);
       const res = await requestDestination(
         { method, url, body, timeoutMs: ctx.timeoutMs, headers: { authorization: `Bearer ${token}` } },
         ctx.policy,
       );
       if (res.status !== 401 || attempt > 0) return res;
+      refused = token;
     }
   }
 
-  /** The cached token, or a new one from `POST /v1/auth/access_token`. */
-  private async token(base: string, ctx: DeliveryContext, renew: boolean): Promise<string> {
+  /**
+   * The cached token, or a new one from `POST /v1/auth/access_token` (renewed REFRESH_MARGIN_MS
+   * before it expires). `stale`: the token a request was refused with (401); only that one is replaced.
+   */
+  private async token(base: string, ctx: DeliveryContext, renew: boolean, stale?: string): Promise<string> {
     const clientId = String(ctx.destination.config.clientId ?? '');
     const secret = ctx.secrets.clientSecret ?? '';
     const key = createHash('sha256')
       .update(`${ctx.destination.id}\u0000${base}\u0000${clientId}\u0000${secret}`)
       .digest('hex');
     const cached = this.tokens.get(key);
-    if (!renew && cached && cached.expiresAt - REFRESH_MARGIN_MS > this.now()) return cached.token;
+    const fresh = cached && cached.expiresAt - REFRESH_MARGIN_MS > this.now();
+    if (fresh && (!renew || (stale !== undefined && cached.token !== stale))) return cached.token;
+    let inflight = this.pending.get(key);
+    if (!inflight) {
+      inflight = this.fetchToken(base, ctx, key, clientId, secret).finally(() => this.pending.delete(key));
+      this.pending.set(key, inflight);
+    }
+    return inflight;
+  }
+
+  private async fetchToken(
+    base: string,
+    ctx: DeliveryContext,
+    key: string,
+    clientId: string,
+    secret: string,
+  ): Promise<string> {
     const res = await requestDestination(
       {
         method: 'POST',

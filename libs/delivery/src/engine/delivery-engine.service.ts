@@ -191,8 +191,7 @@ export class DeliveryEngine {
         ? `${f.error}. Paused after ${attempt} failed attempts; the backlog is kept: fix the endpoint, then resume the destination.`
         : f.error;
     const nextAttemptAt = new Date(
-      Date.now() +
-        Math.max(backoffMs(attempt, c.DELIVERY_BACKOFF_MS, c.DELIVERY_BACKOFF_MAX_MS), ...waits),
+      Date.now() + Math.max(backoffMs(attempt, c.DELIVERY_BACKOFF_MS, c.DELIVERY_BACKOFF_MAX_MS), ...waits),
     );
     return { error, status: status as BatchResult['status'], nextAttemptAt };
   }
