@@ -141,9 +141,16 @@ describe('sync against the sandbox (organization)', () => {
       assert.deepEqual(r.tags, Object.fromEntries(tags.map((t) => [t.Key, t.Value])));
     }
     // Every resource was created once, in this run.
-    const live = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, deletedAt: null } });
+    // Organization accounts are resources too, written by planning (not counted by the tasks).
+    const ACCOUNT = 'AWS::Organizations::Account';
+    const live = await h.env.prisma.resource.count({
+      where: { tenantId: h.tenantId, deletedAt: null, type: { not: ACCOUNT } },
+    });
     assert.equal(run.created, live - 1);
-    assert.equal((await changesOf(run.id)).filter((c) => c.kind === 'created').length, live - 1);
+    const created = (await changesOf(run.id)).filter((c) => c.kind === 'created');
+    assert.equal(created.filter((c) => c.resource.type !== ACCOUNT).length, live - 1);
+    // One `created` per organization account (management, workloads, sunset).
+    assert.equal(created.filter((c) => c.resource.type === ACCOUNT).length, 3);
     const connection = await h.env.prisma.connection.findUniqueOrThrow({ where: { id: h.connection.id } });
     assert.ok(connection.lastSyncAt);
     const accounts = await h.env.prisma.account.findMany({
