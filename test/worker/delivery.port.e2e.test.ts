@@ -5,7 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { poolOf } from '@tally/db';
 import { MappingValidationError } from '@tally/mapping';
 import { createConnection, createResource, createTenant } from '@tally/testing';
-import { startPortApiStandIn, type PortApiStandIn } from '../../apps/aws-sandbox/src/standins';
+import {
+  startCrudServiceStandIn,
+  startPortApiStandIn,
+  startWebhookReceiver,
+  type PortApiStandIn,
+} from '../../apps/aws-sandbox/src/standins';
 import { startDeliveryHarness, type DeliveryHarness } from '../support/delivery.harness';
 
 const ACCOUNT = '123456789012';
@@ -232,5 +237,79 @@ describe('port destination', () => {
     await change(tenantId, buckets[0].id, 'updated');
     const view = await h.until(tenantId, destination.id, (v) => v.status === 'paused', 'paused');
     assert.match(view.lastError ?? '', /Port refused the client ID and secret/);
+  });
+
+  it('any destination may have a mapping: webhook data carries the entities, CRUD one document per entity', async () => {
+    const { tenantId, buckets } = await tenant(1);
+    const mapping = `resources:
+  - kind: AWS::S3::Bucket
+    selector: { query: 'true' }
+    port:
+      entity:
+        mappings:
+          identifier: .Identifier
+          blueprint: '"bucket"'
+          properties: { arn: .Properties.Arn, region: .__Region }
+  - kind: AWS::S3::Bucket
+    selector: { query: '.Properties.BucketName | startswith("port-")' }
+    port:
+      entity:
+        mappings:
+          identifier: '"arn-" + .Identifier'
+          blueprint: '"arnIndex"'
+`;
+    const rx = await startWebhookReceiver();
+    const crud = await startCrudServiceStandIn();
+    try {
+      await h.destinations().createDestination(tenantId, {
+        name: 'hook',
+        kind: 'webhook',
+        config: { url: rx.url },
+        mapping,
+      });
+      await h.destinations().createDestination(tenantId, {
+        name: 'mia',
+        kind: 'crud-service',
+        config: { url: `${crud.url}/entities` },
+        mapping,
+      });
+      await change(tenantId, buckets[0].id, 'updated');
+      const [got] = await rx.waitForAccepted(1);
+      const body = JSON.parse(got.body) as {
+        type: string;
+        data: {
+          id: string;
+          resourceId: string;
+          resource?: unknown;
+          entities: Array<Record<string, unknown>>;
+        };
+      };
+      assert.equal(body.type, 'resource.updated');
+      assert.equal(body.data.resourceId, buckets[0].id);
+      assert.equal(body.data.resource, undefined, 'the entities replace the resource');
+      assert.deepEqual(
+        body.data.entities.map((e) => [e.blueprint, e.identifier]),
+        [
+          ['bucket', buckets[0].identifier],
+          ['arnIndex', `arn-${buckets[0].identifier}`],
+        ],
+      );
+      assert.deepEqual(body.data.entities[0].properties, {
+        arn: `arn:aws:s3:::${buckets[0].identifier}`,
+        region: 'us-east-1',
+      });
+      for (let i = 0; i < 250 && crud.documents.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(crud.documents.map((d) => [d.blueprint, d.identifier]).sort(), [
+        ['arnIndex', `arn-${buckets[0].identifier}`],
+        ['bucket', buckets[0].identifier],
+      ]);
+      assert.ok(crud.documents.every((d) => d.resourceId === buckets[0].id));
+      await change(tenantId, buckets[0].id, 'deleted');
+      for (let i = 0; i < 250 && crud.documents.length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(crud.documents.length, 0, 'both entities deleted');
+    } finally {
+      await rx.close();
+      await crud.close();
+    }
   });
 });
