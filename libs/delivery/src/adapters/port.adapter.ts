@@ -83,7 +83,8 @@ export class PortAdapter implements DestinationAdapter {
     const base = String(ctx.destination.config.baseUrl ?? PORT_DEFAULT_BASE_URL).replace(/\/+$/, '');
     let stopped: Extract<ItemOutcome, { ok: false }> | undefined;
     return deliverPerResource(batch, async (item) => {
-      if (stopped) return { ...stopped, error: `not sent: ${stopped.error}` };
+      // After a rate limit or a customer error the rest of the batch is not sent (same outcome).
+      if (stopped) return stopped;
       try {
         if (item.test) {
           await this.token(base, ctx, false);
