@@ -155,7 +155,8 @@ export async function startSyncHarness(opts: HarnessOptions): Promise<SyncHarnes
     },
     async inventory() {
       const rows = await env.prisma.resource.findMany({
-        where: { tenantId: tenant.id, deletedAt: null },
+        // Organization accounts are resources too (AWS::Organizations::Account), not in the truth.
+        where: { tenantId: tenant.id, deletedAt: null, type: { not: 'AWS::Organizations::Account' } },
         select: { accountId: true, region: true, type: true, identifier: true, propertiesHash: true },
       });
       return new Map(rows.map((r) => [keyOf(r), r.propertiesHash]));

@@ -141,9 +141,16 @@ describe('sync against the sandbox (organization)', () => {
       assert.deepEqual(r.tags, Object.fromEntries(tags.map((t) => [t.Key, t.Value])));
     }
     // Every resource was created once, in this run.
-    const live = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, deletedAt: null } });
+    // Organization accounts are resources too, written by planning (not counted by the tasks).
+    const ACCOUNT = 'AWS::Organizations::Account';
+    const live = await h.env.prisma.resource.count({
+      where: { tenantId: h.tenantId, deletedAt: null, type: { not: ACCOUNT } },
+    });
     assert.equal(run.created, live - 1);
-    assert.equal((await changesOf(run.id)).filter((c) => c.kind === 'created').length, live - 1);
+    const created = (await changesOf(run.id)).filter((c) => c.kind === 'created');
+    assert.equal(created.filter((c) => c.resource.type !== ACCOUNT).length, live - 1);
+    // One `created` per organization account (management, workloads, sunset).
+    assert.equal(created.filter((c) => c.resource.type === ACCOUNT).length, 3);
     const connection = await h.env.prisma.connection.findUniqueOrThrow({ where: { id: h.connection.id } });
     assert.ok(connection.lastSyncAt);
     const accounts = await h.env.prisma.account.findMany({
@@ -266,6 +273,60 @@ describe('sync against the sandbox (organization)', () => {
       where: { tenantId: h.tenantId, identifier: 'old-function' },
     });
     assert.equal(old.deletedAt, null, 'the suspended account keeps its data');
+  });
+
+  it('organization accounts flow through the change feed as AWS::Organizations::Account: joined, suspended, left', async () => {
+    const ACCOUNT = 'AWS::Organizations::Account';
+    const accountChanges = (runId: string) =>
+      h.env.prisma.resourceChange.findMany({
+        where: { runId, resource: { type: ACCOUNT } },
+        include: { resource: true },
+      });
+    const live = await h.env.prisma.resource.findMany({
+      where: { tenantId: h.tenantId, type: ACCOUNT, deletedAt: null },
+    });
+    // management, sunset (suspended) and the newcomer; workloads left.
+    assert.deepEqual(live.map((r) => r.accountId).sort(), [MGMT, SUSPENDED, NEWCOMER].sort());
+    const newcomer = live.find((r) => r.accountId === NEWCOMER)!;
+    assert.equal(newcomer.region, 'global');
+    assert.equal(newcomer.identifier, NEWCOMER);
+    const props = newcomer.properties as Record<string, unknown>;
+    assert.deepEqual(Object.keys(props).sort(), [
+      'Arn',
+      'Email',
+      'Id',
+      'JoinedMethod',
+      'JoinedTimestamp',
+      'Name',
+      'Status',
+    ]);
+    assert.equal(props.Id, NEWCOMER);
+    assert.equal(props.Status, 'ACTIVE');
+    assert.match(String(props.JoinedTimestamp), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
+    assert.equal(
+      (live.find((r) => r.accountId === SUSPENDED)!.properties as Record<string, unknown>).Status,
+      'SUSPENDED',
+    );
+    const gone = await h.env.prisma.resource.findFirstOrThrow({
+      where: { tenantId: h.tenantId, type: ACCOUNT, accountId: WORK },
+    });
+    assert.notEqual(gone.deletedAt, null, 'an account that left is deleted');
+
+    // Suspending the newcomer: one `updated` change of its account resource, naming Status.
+    await h.control('PATCH', '/_sandbox/accounts', { id: NEWCOMER, status: 'SUSPENDED' });
+    const run = await h.sync();
+    assert.equal(run.status, 'succeeded', run.errorMessage ?? '');
+    const changes = await accountChanges(run.id);
+    assert.deepEqual(
+      changes.map((c) => [c.resource.accountId, c.kind, c.changedFields]),
+      [[NEWCOMER, 'updated', ['Status']]],
+    );
+    // A type filter sees only its type (what inventory filters and destination filters use).
+    const buckets = await h.env.prisma.resource.findMany({
+      where: { tenantId: h.tenantId, type: 'AWS::S3::Bucket' },
+      select: { type: true },
+    });
+    assert.ok(buckets.length > 0 && buckets.every((b) => b.type === 'AWS::S3::Bucket'));
   });
 });
 

@@ -9,6 +9,8 @@ export { webhookBody, WebhookAdapter } from './adapters/webhook.adapter';
 export * from './adapters/sqs-delivery.template';
 export { SqsAdapter, messageGroupId, sqsBody } from './adapters/sqs.adapter';
 export { crudDocument, crudUpsertBody, CrudServiceAdapter } from './adapters/crud-service.adapter';
+export { PortAdapter, portEntityBody, retryAfterMs, PORT_DEFAULT_BASE_URL } from './adapters/port.adapter';
+export { mapBatch, mappingOf } from './engine/delivery-mapping';
 export * from './destinations/destination.schemas';
 export * from './destinations/destinations.service';
 export * from './engine/adapter-registry';

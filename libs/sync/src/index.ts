@@ -8,7 +8,12 @@ export {
 export { propertiesHash } from './ingest/properties-hash';
 export { SyncRunsService } from './runs/sync-runs.service';
 export { RunCompletion } from './runs/run-completion';
-export { SyncPlannerService, type PlanOutcome } from './plan/sync-planner.service';
+export {
+  SyncPlannerService,
+  ORGANIZATIONS_ACCOUNT_TYPE,
+  ACCOUNT_RESOURCE_REGION,
+  type PlanOutcome,
+} from './plan/sync-planner.service';
 export {
   SyncTaskService,
   type TaskExecution,

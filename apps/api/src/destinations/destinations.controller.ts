@@ -22,7 +22,6 @@ import { ApiRoute } from '../common/openapi';
 import { IdParam } from '../common/params';
 import { V1Controller } from '../common/v1-controller.decorator';
 import { ZodPipe } from '../common/zod.pipe';
-import { MappingsService } from '../mappings/mappings.service';
 
 const EXAMPLE_DESTINATION = {
   id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
@@ -50,7 +49,6 @@ const EXAMPLE_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 export class DestinationsController {
   constructor(
     @Inject(DestinationsService) private readonly destinations: DestinationsService,
-    private readonly mappings: MappingsService,
     private readonly audit: AuditLog,
   ) {}
 
@@ -83,7 +81,6 @@ export class DestinationsController {
     @Param('tenantId') tenantId: string,
     @Body(new ZodPipe(CreateDestination, 'body')) body: CreateDestination,
   ) {
-    await this.mappings.check(body.mapping);
     const { destination, secret } = await this.destinations.createDestination(tenantId, body);
     await this.record(actor, tenantId, 'destination.create', destination.id, {
       name: destination.name,
@@ -141,7 +138,6 @@ export class DestinationsController {
     @Param('destinationId', new IdParam('Destination')) id: string,
     @Body(new ZodPipe(UpdateDestination, 'body')) body: UpdateDestination,
   ) {
-    await this.mappings.check(body.mapping);
     const destination = await this.destinations.updateDestination(tenantId, id, body);
     await this.record(actor, tenantId, 'destination.update', id, { fields: Object.keys(body) });
     return destination;

@@ -4,7 +4,6 @@ import { MAX_PREVIEW_RESOURCES, type MappingPreview, type MappingPreviewRequest 
 import { PrismaService, type PrismaClient, type Resource } from '@tally/db';
 import {
   closeSharedJqPool,
-  compileMapping,
   previewMapping,
   sampleAccount,
   sampleResources,
@@ -15,15 +14,10 @@ import type { z } from 'zod';
 /** Samples a preview maps when the tenant has no resource yet: every resource type and an account. */
 const SAMPLE_COUNT = 10;
 
-/** Mappings in the api: checked when a destination saves one, previewed against the tenant's resources. */
+/** Mappings in the api: previewed against the tenant's resources (destinations compile theirs when saved). */
 @Injectable()
 export class MappingsService implements OnApplicationShutdown {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
-
-  /** Compiles a mapping; an invalid one is a 400 naming each kind, field and jq error. */
-  async check(yaml: string | null | undefined): Promise<void> {
-    if (yaml) await compileMapping(yaml);
-  }
 
   /** The entities and per-entity errors a mapping gives for chosen, the first, or sample resources. */
   async preview(tenantId: string, req: MappingPreviewRequest): Promise<z.input<typeof MappingPreview>> {

@@ -12,6 +12,12 @@ export interface OrgAccount {
   name: string | null;
   email: string | null;
   status: OrgAccountStatus;
+  /**
+   * The Organizations `Account` object as Port's integration reads it (`Id, Arn, Email, Name, Status,
+   * JoinedMethod, JoinedTimestamp`); the timestamp in Python's `str(datetime)` form, which Port's
+   * default mapping turns into ISO with `sub(" "; "T")`.
+   */
+  account: Record<string, string | null>;
 }
 
 export interface OrgListing {
@@ -47,6 +53,15 @@ export async function listOrganizationAccounts(
           name: a.Name ?? null,
           email: a.Email ?? null,
           status: statusOf(a.Status, a.State),
+          account: {
+            Id: a.Id,
+            Arn: a.Arn ?? null,
+            Email: a.Email ?? null,
+            Name: a.Name ?? null,
+            Status: a.Status ?? a.State ?? null,
+            JoinedMethod: a.JoinedMethod ?? null,
+            JoinedTimestamp: a.JoinedTimestamp ? pythonTimestamp(a.JoinedTimestamp) : null,
+          },
         });
       }
       token = page.NextToken || undefined;
@@ -63,4 +78,11 @@ function statusOf(status: string | undefined, state: string | undefined): OrgAcc
   if (s === 'ACTIVE') return 'ACTIVE';
   if (s === 'PENDING_CLOSURE') return 'PENDING_CLOSURE';
   return 'SUSPENDED';
+}
+
+/** `2024-03-01 09:30:00.123000+00:00`: how boto3 (Port's integration) prints a UTC datetime. */
+export function pythonTimestamp(d: Date): string {
+  const iso = d.toISOString(); // 2024-03-01T09:30:00.123Z
+  const ms = d.getUTCMilliseconds();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms ? `.${String(ms).padStart(3, '0')}000` : ''}+00:00`;
 }

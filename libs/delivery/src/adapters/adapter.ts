@@ -1,11 +1,21 @@
+import type { PortEntity } from '@tally/mapping';
 import type { ChangeItem } from '../feed/change.view';
 import type { NetworkPolicy } from '../net/destination-url';
 
-/** A change to deliver; `test` marks the one message of POST …/test (no resource behind it). */
-export type DeliveryItem = ChangeItem & { test?: boolean };
+/**
+ * A change to deliver; `test` marks the one message of POST …/test (no resource behind it).
+ * `entities` is set when the destination has a mapping: what the mapping made of the resource's
+ * state (none when the mapping skips it), which replaces the default payload.
+ */
+export type DeliveryItem = ChangeItem & { test?: boolean; entities?: PortEntity[] };
 
-/** What happened to one item. `gone`: the endpoint says it no longer exists (HTTP 410). */
-export type ItemOutcome = { ok: true } | { ok: false; error: string; gone?: boolean };
+/**
+ * What happened to one item. `gone`: the endpoint says it no longer exists (HTTP 410). `pause`: a
+ * customer error that retrying cannot fix (the text says what to do); the destination pauses at
+ * once. `retryAfterMs`: the endpoint said when to come back (429 Retry-After).
+ */
+export type ItemOutcome =
+  { ok: true } | { ok: false; error: string; gone?: boolean; pause?: boolean; retryAfterMs?: number };
 
 /** What an adapter gets to deliver a batch: the destination's settings, its secrets, the rules. */
 export interface DeliveryContext {

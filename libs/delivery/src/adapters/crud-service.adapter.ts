@@ -38,13 +38,53 @@ export function crudUpsertBody(doc: Record<string, unknown>): { $set: object; $u
   return Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set };
 }
 
-/** `crud-service`: Mia-Platform CRUD Service upsert-one / DELETE by `_q` on the primary key. */
+/**
+ * `crud-service`: Mia-Platform CRUD Service upsert-one / DELETE by `_q` on the primary key. With a
+ * mapping, each entity is one document `{ identifier, blueprint, title, properties, relations, team?,
+ * icon?, resourceId, timestamp }` keyed by `{ identifier, blueprint }` (a resource may give several).
+ */
 export class CrudServiceAdapter implements DestinationAdapter {
+  private async deliverEntities(
+    base: string,
+    headers: Record<string, string>,
+    item: DeliveryItem,
+    ctx: DeliveryContext,
+  ): Promise<ItemOutcome> {
+    for (const e of item.entities ?? []) {
+      const q = encodeURIComponent(JSON.stringify({ identifier: e.identifier, blueprint: e.blueprint }));
+      const doc = { ...e, resourceId: item.resource.id, timestamp: new Date(item.at).toISOString() };
+      const res =
+        item.kind === 'deleted'
+          ? await requestDestination(
+              { method: 'DELETE', url: `${base}/?_q=${q}`, headers, timeoutMs: ctx.timeoutMs },
+              ctx.policy,
+            )
+          : await requestDestination(
+              {
+                method: 'POST',
+                url: `${base}/upsert-one?_q=${q}`,
+                headers,
+                timeoutMs: ctx.timeoutMs,
+                body: JSON.stringify(crudUpsertBody(doc)),
+              },
+              ctx.policy,
+            );
+      if (res.status < 200 || res.status >= 300)
+        return {
+          ok: false,
+          error: describeStatus(new URL(base).host, res.status, res.body),
+          gone: res.status === 410,
+        };
+    }
+    return { ok: true };
+  }
+
   deliver(batch: DeliveryItem[], ctx: DeliveryContext): Promise<ItemOutcome[]> {
     const base = String(ctx.destination.config.url).replace(/\/+$/, '');
     const primaryKey = String(ctx.destination.config.primaryKey ?? 'resourceId');
     const headers = ctx.secrets.headers ?? {};
     return deliverPerResource(batch, async (item) => {
+      if (item.entities && !item.test) return this.deliverEntities(base, headers, item, ctx);
       const q = encodeURIComponent(JSON.stringify({ [primaryKey]: item.resource.id }));
       const res = item.test
         ? await requestDestination(

@@ -17,6 +17,7 @@ export function messageGroupId(r: DeliveryItem['resource']): string {
 export function sqsBody(item: DeliveryItem): string {
   const body = webhookBody(item);
   if (Buffer.byteLength(body) <= MAX_BYTES) return body;
+  if (item.entities) return body; // a mapped body has no properties to drop; too big fails as SQS says
   const { properties: _dropped, ...resource } = item.resource;
   return webhookBody({ ...item, resource: { ...resource, properties: {} }, truncated: true } as DeliveryItem);
 }
@@ -71,6 +72,11 @@ export class SqsAdapter implements DestinationAdapter {
       let bytes = 0;
       for (const i of pending) {
         const item = batch[i];
+        // The mapping selected nothing from this resource: nothing to send.
+        if (item.entities && !item.entities.length) {
+          outcomes[i] = { ok: true };
+          continue;
+        }
         const failed = failedResources.get(item.resource.id);
         if (failed) {
           outcomes[i] = {

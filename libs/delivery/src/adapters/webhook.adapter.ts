@@ -9,10 +9,19 @@ import {
 } from './adapter';
 import { signatureHeader } from './webhook.signing';
 
-/** The Standard Webhooks body of a change. */
+/**
+ * The Standard Webhooks body of a change. With a mapping, `data` is the change with `entities` (what
+ * the mapping made of the resource) in place of `resource`, plus `resourceId`.
+ */
 export function webhookBody(item: DeliveryItem): string {
   const type = item.test ? 'tally.test' : `resource.${item.kind}`;
-  return JSON.stringify({ type, timestamp: new Date(item.at).toISOString(), data: item });
+  return JSON.stringify({ type, timestamp: new Date(item.at).toISOString(), data: webhookData(item) });
+}
+
+function webhookData(item: DeliveryItem): unknown {
+  if (!item.entities) return item;
+  const { resource, entities, ...change } = item;
+  return { ...change, resourceId: resource.id, entities };
 }
 
 /** Secrets that still sign now. */
@@ -27,6 +36,8 @@ export class WebhookAdapter implements DestinationAdapter {
   deliver(batch: DeliveryItem[], ctx: DeliveryContext): Promise<ItemOutcome[]> {
     const url = String(ctx.destination.config.url);
     return deliverPerResource(batch, async (item) => {
+      // The mapping selected nothing from this resource: nothing to send.
+      if (item.entities && !item.entities.length) return { ok: true };
       const body = webhookBody(item);
       const timestamp = Math.floor(Date.now() / 1000);
       const secrets = liveSecrets(ctx, Date.now());

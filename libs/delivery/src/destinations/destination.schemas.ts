@@ -57,7 +57,7 @@ export interface NewDestination {
 }
 
 /** Kinds the engine can deliver to today. */
-export const DELIVERABLE_KINDS: DestinationKindName[] = ['webhook', 'crud-service', 'sqs'];
+export const DELIVERABLE_KINDS: DestinationKindName[] = ['webhook', 'crud-service', 'sqs', 'port'];
 
 /** Splits a validated config into what is stored in clear and what is encrypted. */
 export function parseConfig(

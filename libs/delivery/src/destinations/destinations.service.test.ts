@@ -61,7 +61,23 @@ describe('DestinationsService', () => {
     const cases: Array<[object, string, RegExp]> = [
       [{ name: '', kind: 'webhook', config: { url: 'https://x.example' } }, 'name', /1-200/],
       [{ name: 'a', kind: 'carrier-pigeon', config: {} }, 'kind', /one of/],
-      [{ name: 'a', kind: 'port', config: {} }, 'kind', /not available yet/],
+      [{ name: 'a', kind: 'port', config: {} }, 'config.clientId', /expected string/],
+      [
+        { name: 'a', kind: 'port', config: { clientId: 'c', clientSecret: 's', baseUrl: 'http://10.1.2.3' } },
+        'config.baseUrl',
+        /private/,
+      ],
+      [
+        {
+          name: 'a',
+          kind: 'webhook',
+          config: { url: 'https://x.example' },
+          mapping:
+            "resources:\n  - kind: AWS::EC2::Instance\n    selector: { query: 'true' }\n    port: { entity: { mappings: { identifier: '.Identifier | nope', blueprint: '\"b\"' } } }\n",
+        },
+        'mapping.resources[0].port.entity.mappings.identifier',
+        /AWS::EC2::Instance: .*nope\/0 is not defined/,
+      ],
       [{ name: 'a', kind: 'webhook', config: {} }, 'config.url', /.+/],
       [{ name: 'a', kind: 'webhook', config: { url: 'https://x.example', extra: 1 } }, 'config', /extra/],
       [

@@ -12,6 +12,7 @@ import {
 import { JobQueueService } from '@tally/jobs';
 import { DEFAULT_PAGE_SIZE } from '@tally/contract';
 import { decodeCursor, idCursor, toPage, type Page, type PageRequest } from '@tally/tenancy';
+import { compileMapping, defaultPortMapping } from '@tally/mapping';
 import type { DeliveryItem, DestinationSecrets, ItemOutcome } from '../adapters/adapter';
 import { renderSqsDeliveryTemplate, sqsDeliveryParameters } from '../adapters/sqs-delivery.template';
 import { queueUrlProblem } from '../adapters/sqs.adapter';
@@ -80,7 +81,7 @@ export class DestinationsService {
     const { config, secrets } = parseConfig(input.kind, input.config, networkPolicy(this.config));
     this.checkQueue(config);
     const filter = parseFilter(input.filter);
-    const mapping = checkMapping(input.mapping);
+    const mapping = await checkMapping(input.kind, input.mapping);
     const id = randomUUID();
     const secret = input.kind === 'webhook' ? generateWebhookSecret() : undefined;
     const sealed: DestinationSecrets = {
@@ -138,7 +139,8 @@ export class DestinationsService {
     const data: Prisma.DestinationUpdateInput = {};
     if (changes.name !== undefined) data.name = checkName(changes.name);
     if (changes.filter !== undefined) data.filter = parseFilter(changes.filter) as Prisma.InputJsonValue;
-    if (changes.mapping !== undefined) data.mapping = checkMapping(changes.mapping ?? undefined);
+    if (changes.mapping !== undefined)
+      data.mapping = await checkMapping(toApiKind(dest.kind), changes.mapping ?? undefined);
     if (changes.config !== undefined) {
       const parsed = parseConfig(toApiKind(dest.kind), changes.config, networkPolicy(this.config));
       this.checkQueue(parsed.config);
@@ -332,11 +334,17 @@ function checkName(name: unknown): string {
   return name.trim();
 }
 
-function checkMapping(mapping: string | undefined): string | null {
-  if (mapping === undefined || mapping === null) return null;
+/**
+ * A mapping is compiled when saved: an invalid one is a 400 (MappingValidationError, a
+ * ValidationError naming each kind, field and jq error). `port` requires one: none (or null on an
+ * update) means Port's own default mapping for AWS.
+ */
+async function checkMapping(kind: string, mapping: string | undefined): Promise<string | null> {
+  if (mapping === undefined || mapping === null) return kind === 'port' ? defaultPortMapping() : null;
   if (typeof mapping !== 'string' || Buffer.byteLength(mapping) > MAX_MAPPING_BYTES) {
     throw new ValidationError([{ field: 'mapping', message: 'must be a YAML string of at most 256 KiB' }]);
   }
+  await compileMapping(mapping);
   return mapping;
 }
 

@@ -11,7 +11,10 @@ import { toChangeItem } from '../feed/change.view';
 import type { NetworkPolicy } from '../net/destination-url';
 import { DESTINATION_ADAPTERS, type AdapterRegistry } from './adapter-registry';
 import { advanceTo, backoffMs, coalesce, type CoalescedItem } from './coalesce';
+import { mapBatch } from './delivery-mapping';
 import { DeliveryStateRepository, type BatchResult } from './delivery-state.repository';
+
+type Failed = Extract<ItemOutcome, { ok: false }>;
 
 /** How a run ended: `more` = work left (wake again now), `retryAt` = wake then. */
 export interface RunOutcome {
@@ -90,14 +93,15 @@ export class DeliveryEngine {
     if (!work.items.length && !work.backfillDone && work.next === dest.cursor)
       return { delivered: 0, progressed: false };
     const started = Date.now();
-    const outcomes = work.items.length
+    const { outcomes, skipped } = work.items.length
       ? await this.send(
           dest,
           work.items.map((i) => i.item),
         )
-      : [];
+      : { outcomes: [], skipped: null };
     const failedFlags = outcomes.map((o) => !o.ok);
-    const firstFailure = outcomes.find((o): o is Extract<ItemOutcome, { ok: false }> => !o.ok);
+    const failures = outcomes.filter((o): o is Failed => !o.ok);
+    const firstFailure = failures[0];
     const result: BatchResult = {
       destinationId: dest.id,
       tenantId: dest.tenantId,
@@ -109,12 +113,13 @@ export class DeliveryEngine {
       firstCursor: work.items[0]?.covers[0] ?? null,
       lastCursor: work.items.at(-1)?.covers.at(-1) ?? null,
       durationMs: Date.now() - started,
+      notes: skipped,
     };
     if (dest.backfillPending && !firstFailure) {
       result.backfillAfter = work.items.at(-1)?.item.resource.id ?? dest.backfillAfter;
       result.backfillDone = work.backfillDone;
     }
-    if (firstFailure) Object.assign(result, this.failure(dest, firstFailure));
+    if (firstFailure) Object.assign(result, this.failure(dest, failures));
     if (!(await this.state.record(result))) return { delivered: 0, progressed: false, lost: true };
     const now = Date.now();
     this.metrics.deliveryBatch(
@@ -144,14 +149,35 @@ export class DeliveryEngine {
     return { delivered: result.delivered, progressed: true };
   }
 
-  /** The state after a failed batch: backoff, then `failing`, then `paused`; a 410 pauses at once. */
-  private failure(dest: Destination, f: { error: string; gone?: boolean }): Partial<BatchResult> {
+  /**
+   * The state after a failed batch: backoff, then `failing`, then `paused`; a 410 or a customer error
+   * (`pause`) pauses at once; a rate limit waits as long as the endpoint asked, without escalating.
+   */
+  private failure(dest: Destination, failures: Failed[]): Partial<BatchResult> {
     const attempt = dest.attempts + 1;
     const c = this.config;
-    if (f.gone) {
+    const gone = failures.find((f) => f.gone);
+    if (gone) {
       return {
-        error: `${f.error}. The endpoint says it is gone (410), so delivery is disabled: fix the URL, then resume the destination.`,
+        error: `${gone.error}. The endpoint says it is gone (410), so delivery is disabled: fix the URL, then resume the destination.`,
         status: 'paused',
+      };
+    }
+    const stop = failures.find((f) => f.pause);
+    if (stop) {
+      return {
+        error: `${stop.error}. Delivery is paused and the backlog kept: resume the destination once this is fixed.`,
+        status: 'paused',
+      };
+    }
+    const f = failures[0];
+    const waits = failures.map((x) => x.retryAfterMs ?? 0);
+    if (failures.every((x) => x.retryAfterMs !== undefined)) {
+      return {
+        error: f.error,
+        status: dest.status,
+        nextAttemptAt: new Date(Date.now() + Math.max(...waits)),
+        keepAttempts: true,
       };
     }
     const status =
@@ -165,18 +191,28 @@ export class DeliveryEngine {
         ? `${f.error}. Paused after ${attempt} failed attempts; the backlog is kept: fix the endpoint, then resume the destination.`
         : f.error;
     const nextAttemptAt = new Date(
-      Date.now() + backoffMs(attempt, c.DELIVERY_BACKOFF_MS, c.DELIVERY_BACKOFF_MAX_MS),
+      Date.now() + Math.max(backoffMs(attempt, c.DELIVERY_BACKOFF_MS, c.DELIVERY_BACKOFF_MAX_MS), ...waits),
     );
     return { error, status: status as BatchResult['status'], nextAttemptAt };
   }
 
-  /** Calls the kind's adapter; an adapter that throws fails the whole batch with its message. */
-  private async send(dest: Destination, items: DeliveryItem[]): Promise<ItemOutcome[]> {
+  /**
+   * Maps the batch (when the destination has a mapping), then calls the kind's adapter; an adapter
+   * that throws fails the whole batch with its message.
+   */
+  private async send(
+    dest: Destination,
+    items: DeliveryItem[],
+  ): Promise<{ outcomes: ItemOutcome[]; skipped: string | null }> {
     const adapter = this.adapterFor(dest);
     try {
-      return await adapter.deliver(items, this.context(dest));
+      const mapped = await mapBatch(dest, items);
+      return { outcomes: await adapter.deliver(mapped.items, this.context(dest)), skipped: mapped.skipped };
     } catch (err) {
-      return items.map(() => ({ ok: false as const, error: (err as Error).message }));
+      return {
+        outcomes: items.map(() => ({ ok: false as const, error: (err as Error).message })),
+        skipped: null,
+      };
     }
   }
 

@@ -19,6 +19,10 @@ export interface BatchResult {
   error?: string;
   nextAttemptAt?: Date;
   status?: 'active' | 'failing' | 'paused';
+  /** A rate limit: the retry waits, but it is not counted as a failed attempt. */
+  keepAttempts?: boolean;
+  /** What a batch skipped without failing (entities the mapping could not make), for the record. */
+  notes?: string | null;
 }
 
 /** Delivery state in Postgres: leases (one deliverer per destination), cursor, attempts, history. */
@@ -79,7 +83,7 @@ export class DeliveryStateRepository {
         leaseUntil: new Date(now.getTime() + r.leaseMs),
         ...(failed
           ? {
-              attempts: { increment: 1 },
+              ...(r.keepAttempts ? {} : { attempts: { increment: 1 } }),
               lastError: r.error,
               nextAttemptAt: r.nextAttemptAt,
               status: r.status,
@@ -99,7 +103,7 @@ export class DeliveryStateRepository {
           firstCursor: r.firstCursor,
           lastCursor: r.lastCursor,
           durationMs: r.durationMs,
-          error: r.error ?? null,
+          error: r.error ?? r.notes ?? null,
         },
       });
     }

@@ -7,6 +7,7 @@ import {
   isSupportedResourceType,
   listOrganizationAccounts,
   SUPPORTED_RESOURCE_TYPES,
+  type OrgAccount,
 } from '@tally/aws';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { PrismaService, type Connection, type PrismaClient, type SyncRun } from '@tally/db';
@@ -17,6 +18,11 @@ import { taskJobOptions } from '../runs/sync-jobs';
 import { SyncFinisherService } from '../finish/sync-finisher.service';
 import { toTaskError, type Attempt } from '../task/sync-task.service';
 import { AccountRepository, type AccountSighting } from './account.repository';
+
+/** Organization member accounts are resources of this type (what Port's mappings call the kind). */
+export const ORGANIZATIONS_ACCOUNT_TYPE = 'AWS::Organizations::Account';
+/** Accounts belong to no region. */
+export const ACCOUNT_RESOURCE_REGION = 'global';
 
 export type PlanOutcome = 'planned' | 'resumed' | 'failed' | 'ended' | 'missing';
 
@@ -131,6 +137,7 @@ export class SyncPlannerService {
       status: a.status === 'ACTIVE' ? 'active' : 'suspended',
     }));
     await this.accounts.upsertMany(run.tenantId, c.id, sightings);
+    await this.recordAccountResources(run, listing.accounts);
     // The listing is complete here (a failed page throws), so a missing account really left.
     const left = await this.accounts.markLeft(
       run.tenantId,
@@ -149,6 +156,37 @@ export class SyncPlannerService {
       accountIds: sightings.filter((s) => s.status === 'active').map((s) => s.accountId),
       apiCalls: listing.apiCalls,
     };
+  }
+
+  /**
+   * Each member account as a resource of type AWS::Organizations::Account (region `global`,
+   * properties = the Organizations `Account` object), written like any collected resource: a new
+   * account is `created`, a changed one (suspended, renamed) `updated`, with change rows for the feed.
+   * An account that left is deleted with the rest of its resources (deleteAccountResources).
+   */
+  private async recordAccountResources(run: RunWithConnection, accounts: OrgAccount[]): Promise<void> {
+    for (const a of accounts) {
+      await this.ingest.upsertPage(
+        {
+          tenantId: run.tenantId,
+          connectionId: run.connection.id,
+          accountId: a.id,
+          type: ORGANIZATIONS_ACCOUNT_TYPE,
+          runId: run.id,
+        },
+        [
+          {
+            identifier: a.id,
+            region: ACCOUNT_RESOURCE_REGION,
+            arn: a.account.Arn ?? null,
+            name: a.name,
+            tags: {},
+            relationships: [],
+            properties: a.account,
+          },
+        ],
+      );
+    }
   }
 
   private async createTasks(
