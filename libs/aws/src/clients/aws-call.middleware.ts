@@ -1,6 +1,5 @@
 import { isTransientError } from '@smithy/core/retry';
 import {
-  SMITHY_CONTEXT_KEY,
   type DeserializeMiddleware,
   type HandlerExecutionContext,
   type InitializeMiddleware,
@@ -25,11 +24,16 @@ export interface CallCount {
   apiCalls: number;
 }
 
+/**
+ * Keyed by the command's input object, which the SDK passes to every step of that command's own
+ * invocation. Not by the command instance: with `cacheMiddleware` the SDK reuses one resolved
+ * handler (and its context, which names the first command) for every command of a class.
+ */
 const countOf = new WeakMap<object, CallCount>();
 
 /** `command`, whose every attempt the client's middleware also adds to `count` (the one place calls are counted). */
-export function countedIn<C extends object>(command: C, count: CallCount | undefined): C {
-  if (count) countOf.set(command, count);
+export function countedIn<C extends { input: object }>(command: C, count: CallCount | undefined): C {
+  if (count) countOf.set(command.input, count);
   return command;
 }
 
@@ -86,7 +90,7 @@ export function instrumentAwsClient<C extends InstrumentableClient>(client: C, m
   };
   // In the deserialize step, outside the deserializer and inside the retry loop: one pass per attempt.
   const attempt: DeserializeMiddleware<any, any> = (next, context) => async (args) => {
-    const count = countOf.get(context[SMITHY_CONTEXT_KEY]?.commandInstance as object);
+    const count = countOf.get(args.input as object);
     if (count) count.apiCalls++;
     try {
       return await next(args);
