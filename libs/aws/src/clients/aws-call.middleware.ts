@@ -72,33 +72,42 @@ function operationOf(context: HandlerExecutionContext): string {
  *   layer that retries a call.
  */
 export function instrumentAwsClient<C extends InstrumentableClient>(client: C, metrics: Metrics): C {
-  const call: InitializeMiddleware<any, any> = (next, context) => async (args) => {
-    const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  // The outer functions run once per resolved handler (per command class, the stack being cached):
+  // names are worked out there, not on every call.
+  const call: InitializeMiddleware<any, any> = (next, context) => {
+    const service = serviceOf(context);
     const operation = operationOf(context);
-    try {
-      const out = await next(args);
-      metrics.awsCall(serviceOf(context), operation, 'ok', seconds());
-      if (operation === 'AssumeRoleWithWebIdentity') metrics.stsAssume('ok');
-      return out;
-    } catch (err) {
-      metrics.awsCall(serviceOf(context), operation, awsCallOutcome(err), seconds());
-      if (operation === 'AssumeRoleWithWebIdentity')
-        metrics.stsAssume(classifyAwsError(err, { operation }).reason);
-      throw err;
-    }
+    return async (args) => {
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        const out = await next(args);
+        metrics.awsCall(service, operation, 'ok', seconds());
+        if (operation === 'AssumeRoleWithWebIdentity') metrics.stsAssume('ok');
+        return out;
+      } catch (err) {
+        metrics.awsCall(service, operation, awsCallOutcome(err), seconds());
+        if (operation === 'AssumeRoleWithWebIdentity')
+          metrics.stsAssume(classifyAwsError(err, { operation }).reason);
+        throw err;
+      }
+    };
   };
   // In the deserialize step, outside the deserializer and inside the retry loop: one pass per attempt.
-  const attempt: DeserializeMiddleware<any, any> = (next, context) => async (args) => {
-    const count = countOf.get(args.input as object);
-    if (count) count.apiCalls++;
-    try {
-      return await next(args);
-    } catch (err) {
-      if (isThrottled(err)) metrics.throttled(serviceOf(context));
-      else if (retriedByTally(err, operationOf(context))) (err as { $retryable?: object }).$retryable = {};
-      throw err;
-    }
+  const attempt: DeserializeMiddleware<any, any> = (next, context) => {
+    const service = serviceOf(context);
+    const operation = operationOf(context);
+    return async (args) => {
+      const count = countOf.get(args.input as object);
+      if (count) count.apiCalls++;
+      try {
+        return await next(args);
+      } catch (err) {
+        if (isThrottled(err)) metrics.throttled(service);
+        else if (retriedByTally(err, operation)) (err as { $retryable?: object }).$retryable = {};
+        throw err;
+      }
+    };
   };
   client.middlewareStack.add(call, {
     step: 'initialize',
