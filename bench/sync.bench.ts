@@ -4,9 +4,13 @@
 import { GET_CONCURRENCY } from '@tally/aws';
 import { propertiesHash } from '@tally/sync';
 import { accountIds, ALL_TYPES, BENCH_REGIONS } from './support/dataset';
+import { startCpuLoad, type CpuLoad, type CpuLoadUsage } from './support/cpu-load';
 import { startOrgSync } from './support/org-sync';
 import { analyzeNote } from './support/autoanalyze';
-import { envInt, int, progress, type BenchResult } from './support/report';
+import { envInt, int, progress, type BenchResult, type BenchRow } from './support/report';
+
+/** The worker's CPU per AWS call the benchmark asks for (ms). */
+const CPU_PER_CALL_TARGET_MS = 0.45;
 
 interface CallRecord {
   service: string;
@@ -26,13 +30,50 @@ interface TruthResource {
   properties: Record<string, unknown>;
 }
 
+/**
+ * The same sync twice, each on a fresh stack: on the machine as it is, then with a second process
+ * keeping one core busy the whole run (BENCH_SYNC_VARIANTS=idle,loaded picks them).
+ */
 export async function syncBench(): Promise<BenchResult> {
   const started = Date.now();
+  const variants = (process.env.BENCH_SYNC_VARIANTS ?? 'idle,loaded').split(',').filter(Boolean);
+  const unknown = variants.filter((v) => v !== 'idle' && v !== 'loaded');
+  if (unknown.length) throw new Error(`BENCH_SYNC_VARIANTS: unknown ${unknown.join(', ')} (idle, loaded)`);
+  const parts: SyncPart[] = [];
+  for (const v of variants) parts.push(await syncOnce(v === 'loaded'));
+  return {
+    bench: 'sync',
+    startedAt: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    // Sizes and settings are the same; each run's bound (and the load) is its own.
+    setup: [
+      ...parts[0].setup.slice(0, 3),
+      ...parts.flatMap((p) =>
+        p.setup.slice(3).map((line) => (parts.length > 1 ? `${p.label}: ${line}` : line)),
+      ),
+    ],
+    rows: parts.flatMap((p) => p.rows),
+    notes: parts.flatMap((p) => p.notes.map((n) => (parts.length > 1 ? `${p.label}: ${n}` : n))),
+  };
+}
+
+interface SyncPart {
+  label: string;
+  setup: string[];
+  rows: BenchRow[];
+  notes: string[];
+}
+
+/** One run on a fresh stack; `loaded`: a busy child process spins on one core throughout. */
+async function syncOnce(loaded: boolean): Promise<SyncPart> {
+  const label = loaded ? 'one core busy' : 'no added load';
+  const suffix = loaded ? ' (one core busy)' : '';
   const accounts = accountIds(envInt('BENCH_SYNC_ACCOUNTS', 20), 400_000_000_000);
   const perType = envInt('BENCH_SYNC_PER_TYPE', 100);
   const latencyMs = envInt('BENCH_SYNC_LATENCY_MS', 30);
   const rate = envInt('BENCH_SYNC_RATE', 10);
   const burst = envInt('BENCH_SYNC_BURST', 10);
+  const timeoutMs = envInt('BENCH_SYNC_TIMEOUT_S', 600) * 1000;
   const workerEnv: Record<string, string> = {};
   for (const k of ['SYNC_CONCURRENCY', 'SYNC_ACCOUNT_REGION_CONCURRENCY', 'SYNC_TASK_BACKOFF_MS'])
     if (process.env[`BENCH_${k}`]) workerEnv[k] = process.env[`BENCH_${k}`]!;
@@ -48,24 +89,33 @@ export async function syncBench(): Promise<BenchResult> {
     throttle: { ratePerSecond: rate, burst },
   };
   const h = await startOrgSync({ name: 'sync', scenario, accounts, workerEnv });
+  let load: CpuLoad | undefined;
+  let loadUsed: CpuLoadUsage | undefined;
   try {
     const config = h.env.config;
     const W = config.SYNC_CONCURRENCY;
     const perAR = config.SYNC_ACCOUNT_REGION_CONCURRENCY;
+    // What the worker burns doing nothing (queue polling, metrics), so the per-call figure can be read.
+    const idle0 = { cpu: h.worker.cpuSeconds(), at: performance.now() };
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleShare = (h.worker.cpuSeconds() - idle0.cpu) / ((performance.now() - idle0.at) / 1000);
     const before = await h.sandbox.control<{ lastSeq: number }>('GET', '/_sandbox/calls/summary');
     const cpu0 = { worker: h.worker.cpuSeconds(), sandbox: h.sandbox.cpuSeconds() };
+    // Started before the run and kept to its end; bounded by the run's own timeout.
+    load = loaded ? startCpuLoad(timeoutMs / 1000 + 60) : undefined;
     progress(
       'sync',
-      `syncing ${accounts.length} accounts × ${BENCH_REGIONS.length} regions × ${ALL_TYPES.length} types`,
+      `${label}: syncing ${accounts.length} accounts × ${BENCH_REGIONS.length} regions × ${ALL_TYPES.length} types`,
     );
     const t0 = performance.now();
     const requested = await h.requestRun();
-    const run = await h.waitForRun(requested.id, envInt('BENCH_SYNC_TIMEOUT_S', 600) * 1000, undefined, 50);
+    const run = await h.waitForRun(requested.id, timeoutMs, undefined, 50);
     const measured = (performance.now() - t0) / 1000;
     const cpu = {
       worker: h.worker.cpuSeconds() - cpu0.worker,
       sandbox: h.sandbox.cpuSeconds() - cpu0.sandbox,
     };
+    loadUsed = await load?.stop();
     progress(
       'sync',
       `run ${run.status} in ${measured.toFixed(1)} s (${run.tasksDone}/${run.tasksTotal} tasks, ${run.tasksFailed} failed)`,
@@ -79,7 +129,10 @@ export async function syncBench(): Promise<BenchResult> {
       'GET',
       '/_sandbox/calls/summary',
     );
-    const complete = calls.length === summary.lastSeq - before.lastSeq;
+    const callCount = summary.lastSeq - before.lastSeq;
+    const complete = calls.length === callCount;
+    // Every HTTP request the worker sent during the run (retries, STS, Organizations included).
+    const cpuPerCallMs = (cpu.worker * 1000) / Math.max(1, callCount);
     const limited = calls.filter((c) => c.service !== 'sts');
     const ok = limited.filter((c) => c.outcome === 'ok');
     const throttled = limited.filter(
@@ -134,17 +187,21 @@ export async function syncBench(): Promise<BenchResult> {
     const total = truth.resources.length;
     const pass = ratio >= 0.9 && lost === 0 && run.status === 'succeeded';
     return {
-      bench: 'sync',
-      startedAt: new Date(started).toISOString(),
-      seconds: (Date.now() - started) / 1000,
+      label,
       setup: [
         `Organization of ${accounts.length} accounts × ${BENCH_REGIONS.length} regions × ${ALL_TYPES.length} types × ${perType} = ${int(total)} resources; sandbox process with ${latencyMs} ms ±20 % latency per call and a token bucket of ${rate} calls/s (burst ${burst}) per (account, region, service); default paging (1–100 per page, 10 % empty pages).`,
         `Worker: the built worker process (npm run start:worker) with SYNC_CONCURRENCY=${W}, SYNC_ACCOUNT_REGION_CONCURRENCY=${perAR}, SYNC_TASK_BACKOFF_MS=${config.SYNC_TASK_BACKOFF_MS}; its call pacers start at SYNC_CALL_RATE_INITIAL=${config.SYNC_CALL_RATE_INITIAL} calls/s per (account, region) (ceiling ${config.SYNC_CALL_RATE_MAX}) and are not told the sandbox's limit: they find it from the throttling answers. A manual run requested through SyncRunsService; measured = request → run ended (polled every 50 ms).`,
+        `Worker CPU per AWS call = the worker process's user + system CPU time (/proc/<pid>/stat) from the request to the run's end / every request the sandbox logged in that time (retries, STS and Organizations included); target ≤ ${CPU_PER_CALL_TARGET_MS} ms.`,
         `Bound = max of: per (account, region, service) bucket max(0, (successful calls − burst) / rate) = ${throttleBound.toFixed(1)} s; all successful calls × L / (SYNC_CONCURRENCY × ${GET_CONCURRENCY} GetResource in flight per task) = ${latencyBound.toFixed(1)} s; per (account, region) calls × L / (${perAR} tasks × ${GET_CONCURRENCY}) = ${arBound.toFixed(1)} s. Calls counted from the sandbox call log (GET /_sandbox/calls).`,
+        ...(loaded
+          ? [
+              `Loaded variant: the same sync on a fresh stack while a second process (node, a bounded busy loop) spins on one core from just before the request to the run's end, then is killed.`,
+            ]
+          : []),
       ],
       rows: [
         {
-          name: `sync ${int(total)} resources`,
+          name: `sync ${int(total)} resources${suffix}`,
           measured: `${measured.toFixed(1)} s (${run.status})`,
           bound: `${bound.toFixed(1)} s`,
           ratio,
@@ -152,7 +209,7 @@ export async function syncBench(): Promise<BenchResult> {
           pass,
         },
         {
-          name: 'sync: resources lost',
+          name: `sync: resources lost${suffix}`,
           measured: `${lost} (missing ${missing}, stale ${changed}, extra ${Math.max(0, extra)})`,
           bound: `truth ${int(total)}`,
           ratio: null,
@@ -160,12 +217,20 @@ export async function syncBench(): Promise<BenchResult> {
           pass: lost === 0,
         },
         {
-          name: 'sync: AWS calls per resource',
+          name: `sync: AWS calls per resource${suffix}`,
           measured: `${(calls.length / total).toFixed(3)} (all ${int(calls.length)} calls) / ${(ok.length / total).toFixed(3)} (necessary)`,
           bound: '—',
           ratio: null,
           target: 'report',
           pass: null,
+        },
+        {
+          name: `sync: worker CPU per AWS call${suffix}`,
+          measured: `${cpuPerCallMs.toFixed(3)} ms (${cpu.worker.toFixed(1)} s CPU / ${int(callCount)} calls)`,
+          bound: `${CPU_PER_CALL_TARGET_MS} ms`,
+          ratio: CPU_PER_CALL_TARGET_MS / cpuPerCallMs,
+          target: `≤ ${CPU_PER_CALL_TARGET_MS} ms`,
+          pass: cpuPerCallMs <= CPU_PER_CALL_TARGET_MS,
         },
       ],
       notes: [
@@ -177,10 +242,16 @@ export async function syncBench(): Promise<BenchResult> {
           ok.filter((c) => `${c.accountId}|${c.region}|${c.service}` === worstKey),
           Date.parse(calls[0]?.time ?? '0'),
         ).join(' ')}.`,
-        `CPU during the run: worker ${cpu.worker.toFixed(1)} s (${((cpu.worker / measured) * 100).toFixed(0)} % of one core), sandbox ${cpu.sandbox.toFixed(1)} s (${((cpu.sandbox / measured) * 100).toFixed(0)} %), over ${measured.toFixed(1)} s of wall time.`,
+        `CPU during the run: worker ${cpu.worker.toFixed(1)} s (${((cpu.worker / measured) * 100).toFixed(0)} % of one core), sandbox ${cpu.sandbox.toFixed(1)} s (${((cpu.sandbox / measured) * 100).toFixed(0)} %), over ${measured.toFixed(1)} s of wall time; idle before the run, the worker used ${(idleShare * 100).toFixed(1)} % of one core (≈ ${(idleShare * measured).toFixed(1)} s of the run's CPU at that rate).`,
+        ...(loadUsed
+          ? [
+              `Added load: pid ${load!.pid} used ${loadUsed.cpuSeconds.toFixed(1)} s of CPU over ${loadUsed.wallSeconds.toFixed(1)} s (${(loadUsed.coreShare * 100).toFixed(0)} % of one core).`,
+            ]
+          : []),
       ],
     };
   } finally {
+    await load?.stop();
     await h.close();
   }
 }

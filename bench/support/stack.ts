@@ -239,11 +239,13 @@ export async function startWorkerProcess(
   extra: Record<string, string> = {},
 ): Promise<ChildHandle & { metricsUrl: string }> {
   const port = await freePort();
+  // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the worker alone.
+  const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const h = spawnNode(
     'worker',
     'apps/worker/src/main.js',
     env.childEnv({ WORKER_METRICS_PORT: String(port), ...extra }),
-    WORKER_NODE_FLAGS,
+    [...WORKER_NODE_FLAGS, ...workerArgs],
   );
   for (let i = 0; i < 300; i++) {
     if (h.child.exitCode !== null) throw new Error(`worker exited (${h.child.exitCode}); log: ${h.logFile}`);

@@ -3,8 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { CloudControlClient, GetResourceCommand, ListResourcesCommand } from '@aws-sdk/client-cloudcontrol';
+import { parseConfig } from '@tally/config';
 import { Metrics, sampleValue } from '@tally/metrics';
+import { CallPacer } from '../collector/call-pacer';
 import { awsCallOutcome, countedIn, instrumentAwsClient } from './aws-call.middleware';
+import { AwsClients } from './aws-clients';
 
 describe('awsCallOutcome', () => {
   it('classifies SDK errors into the metric outcomes', () => {
@@ -104,6 +107,33 @@ describe('instrumentAwsClient', () => {
     await c.send(new ListResourcesCommand({ TypeName: 'AWS::S3::Bucket' })); // counted for nobody
     c.destroy();
     assert.deepEqual([task.apiCalls, other.apiCalls, requests], [3, 3, 7]);
+  });
+
+  it("counts each command's attempts in its own work on Tally's clients, which reuse one resolved handler per command class", async () => {
+    const clients = new AwsClients(
+      parseConfig({ AWS_ENDPOINT_URL_CLOUDCONTROL: endpoint }),
+      new Metrics({ defaultMetrics: false }),
+    );
+    const c = clients.cloudControl(
+      'us-east-1',
+      { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+      new CallPacer({ initialRate: 1000, maxRate: 1000 }),
+    );
+    assert.equal(c.config.cacheMiddleware, true, 'the SDK caches the middleware stack per command class');
+    const list = () => new ListResourcesCommand({ TypeName: 'AWS::S3::Bucket' });
+    const first = { apiCalls: 0 };
+    const second = { apiCalls: 0 };
+    await c.send(countedIn(list(), first));
+    failures = [throttled, throttled];
+    await c.send(countedIn(list(), second)); // the cached handler's context still names the first command
+    assert.deepEqual([first.apiCalls, second.apiCalls], [1, 3]);
+    const many = Array.from({ length: 12 }, () => ({ apiCalls: 0 }));
+    await Promise.all(many.map((count) => c.send(countedIn(list(), count))));
+    c.destroy();
+    assert.deepEqual(
+      many.map((m) => m.apiCalls),
+      many.map(() => 1),
+    );
   });
 
   it('lets the SDK retry the handler failures Tally deems transient, never a wrong-region probe', async () => {

@@ -1,6 +1,5 @@
 import { isTransientError } from '@smithy/core/retry';
 import {
-  SMITHY_CONTEXT_KEY,
   type DeserializeMiddleware,
   type HandlerExecutionContext,
   type InitializeMiddleware,
@@ -25,11 +24,16 @@ export interface CallCount {
   apiCalls: number;
 }
 
+/**
+ * Keyed by the command's input object, which the SDK passes to every step of that command's own
+ * invocation. Not by the command instance: with `cacheMiddleware` the SDK reuses one resolved
+ * handler (and its context, which names the first command) for every command of a class.
+ */
 const countOf = new WeakMap<object, CallCount>();
 
 /** `command`, whose every attempt the client's middleware also adds to `count` (the one place calls are counted). */
-export function countedIn<C extends object>(command: C, count: CallCount | undefined): C {
-  if (count) countOf.set(command, count);
+export function countedIn<C extends { input: object }>(command: C, count: CallCount | undefined): C {
+  if (count) countOf.set(command.input, count);
   return command;
 }
 
@@ -68,33 +72,42 @@ function operationOf(context: HandlerExecutionContext): string {
  *   layer that retries a call.
  */
 export function instrumentAwsClient<C extends InstrumentableClient>(client: C, metrics: Metrics): C {
-  const call: InitializeMiddleware<any, any> = (next, context) => async (args) => {
-    const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  // The outer functions run once per resolved handler (per command class, the stack being cached):
+  // names are worked out there, not on every call.
+  const call: InitializeMiddleware<any, any> = (next, context) => {
+    const service = serviceOf(context);
     const operation = operationOf(context);
-    try {
-      const out = await next(args);
-      metrics.awsCall(serviceOf(context), operation, 'ok', seconds());
-      if (operation === 'AssumeRoleWithWebIdentity') metrics.stsAssume('ok');
-      return out;
-    } catch (err) {
-      metrics.awsCall(serviceOf(context), operation, awsCallOutcome(err), seconds());
-      if (operation === 'AssumeRoleWithWebIdentity')
-        metrics.stsAssume(classifyAwsError(err, { operation }).reason);
-      throw err;
-    }
+    return async (args) => {
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        const out = await next(args);
+        metrics.awsCall(service, operation, 'ok', seconds());
+        if (operation === 'AssumeRoleWithWebIdentity') metrics.stsAssume('ok');
+        return out;
+      } catch (err) {
+        metrics.awsCall(service, operation, awsCallOutcome(err), seconds());
+        if (operation === 'AssumeRoleWithWebIdentity')
+          metrics.stsAssume(classifyAwsError(err, { operation }).reason);
+        throw err;
+      }
+    };
   };
   // In the deserialize step, outside the deserializer and inside the retry loop: one pass per attempt.
-  const attempt: DeserializeMiddleware<any, any> = (next, context) => async (args) => {
-    const count = countOf.get(context[SMITHY_CONTEXT_KEY]?.commandInstance as object);
-    if (count) count.apiCalls++;
-    try {
-      return await next(args);
-    } catch (err) {
-      if (isThrottled(err)) metrics.throttled(serviceOf(context));
-      else if (retriedByTally(err, operationOf(context))) (err as { $retryable?: object }).$retryable = {};
-      throw err;
-    }
+  const attempt: DeserializeMiddleware<any, any> = (next, context) => {
+    const service = serviceOf(context);
+    const operation = operationOf(context);
+    return async (args) => {
+      const count = countOf.get(args.input as object);
+      if (count) count.apiCalls++;
+      try {
+        return await next(args);
+      } catch (err) {
+        if (isThrottled(err)) metrics.throttled(service);
+        else if (retriedByTally(err, operation)) (err as { $retryable?: object }).$retryable = {};
+        throw err;
+      }
+    };
   };
   client.middlewareStack.add(call, {
     step: 'initialize',
