@@ -2,3 +2,5 @@ export * from './jobs';
 export * from './redis';
 export { JobQueueService } from './job-queue.service';
 export { JobsModule } from './jobs.module';
+export * from './job-repair';
+export { checkEvictionPolicy, evictionPolicy, evictionProblem, RedisPolicyCheck } from './redis-policy';

@@ -1,23 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createPrismaClient, type PrismaClient } from '@tally/db';
-import { JobQueueService, QUEUES } from '@tally/jobs';
+import { JobQueueService, JobRepairs, QUEUES } from '@tally/jobs';
+import { Metrics } from '@tally/metrics';
 import { createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
-import { RunCompletion } from '../runs/run-completion';
 import { SyncRunsService } from '../runs/sync-runs.service';
 import { SchedulerRepository } from './scheduler.repository';
+import { SyncRunRepairer } from './sync-run.repairer';
 import { SyncSchedulerService } from './sync-scheduler.service';
 
 /** One "worker replica": its own database pool and Redis connection. */
 function replica(env: TestEnvironment) {
   const prisma = createPrismaClient(env.db.url, 4);
   const jobs = new JobQueueService(env.config);
-  const scheduler = new SyncSchedulerService(
-    env.config,
-    new SchedulerRepository(prisma),
-    jobs,
-    new RunCompletion(prisma, jobs),
-  );
+  const repo = new SchedulerRepository(prisma);
+  const repairs = new JobRepairs();
+  const metrics = new Metrics({ defaultMetrics: false });
+  new SyncRunRepairer(env.config, repo, jobs, repairs, metrics).onModuleInit();
+  const scheduler = new SyncSchedulerService(env.config, repo, jobs, repairs);
   const runs = new SyncRunsService(prisma, jobs, env.config);
   return {
     prisma,
@@ -145,12 +145,7 @@ describe('SyncSchedulerService', () => {
     const down = Object.assign(Object.create(a.jobs) as JobQueueService, {
       enqueueBulk: () => Promise.reject(new Error('redis down')),
     });
-    const scheduler = new SyncSchedulerService(
-      env.config,
-      new SchedulerRepository(a.prisma),
-      down,
-      new RunCompletion(a.prisma, down),
-    );
+    const scheduler = new SyncSchedulerService(env.config, new SchedulerRepository(a.prisma), down, new JobRepairs());
     await assert.rejects(scheduler.tick(10), /redis down/);
     assert.equal(await env.prisma.syncRun.count({ where: { tenantId: t, status: 'queued' } }), 30);
   });
