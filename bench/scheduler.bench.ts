@@ -53,7 +53,13 @@ export async function schedulerBench(): Promise<BenchResult> {
     });
     // The tick ends with the repair pass, as in the worker.
     const repairs = new JobRepairs();
-    new SyncRunRepairer(env.config, repo, jobs, repairs, new Metrics({ defaultMetrics: false })).onModuleInit();
+    new SyncRunRepairer(
+      env.config,
+      repo,
+      jobs,
+      repairs,
+      new Metrics({ defaultMetrics: false }),
+    ).onModuleInit();
     const scheduler = new SyncSchedulerService(env.config, timedRepo, timedJobs, repairs);
     await jobs.queue(QUEUES.sync).waitUntilReady();
     const ticks: { total: number; sql: number; enqueue: number; claimed: number }[] = [];

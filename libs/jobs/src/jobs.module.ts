@@ -4,7 +4,8 @@ import { JobRepairs } from './job-repair';
 import { RedisPolicyCheck } from './redis-policy';
 
 @Global()
-@Module({ providers: [JobQueueService, JobRepairs, RedisPolicyCheck],
+@Module({
+  providers: [JobQueueService, JobRepairs, RedisPolicyCheck],
   exports: [JobQueueService, JobRepairs],
- })
+})
 export class JobsModule {}

@@ -25,10 +25,7 @@ export function evictionProblem(policy: string | null): string | null {
  * Checks the eviction policy at start: a warning outside production, an error in production (the
  * process must not start). Returns the warning, if any, for the caller to log.
  */
-export async function checkEvictionPolicy(
-  redis: Redis,
-  nodeEnv: string,
-): Promise<string | null> {
+export async function checkEvictionPolicy(redis: Redis, nodeEnv: string): Promise<string | null> {
   const problem = evictionProblem(await evictionPolicy(redis));
   if (problem && nodeEnv === 'production') throw new Error(`Refusing to start: ${problem}`);
   return problem;

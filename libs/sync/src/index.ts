@@ -18,7 +18,13 @@ export {
   type ExecuteHooks,
   type Slot,
 } from './task/sync-task.service';
-export { SyncTaskRepository, type TaskEndStatus, type TaskError, type RunProgress, type TaskAttempt } from './task/sync-task.repository';
+export {
+  SyncTaskRepository,
+  type TaskEndStatus,
+  type TaskError,
+  type RunProgress,
+  type TaskAttempt,
+} from './task/sync-task.repository';
 export { SyncFinisherService, type RunOutcome } from './finish/sync-finisher.service';
 export { SchedulerRepository, type ClaimedRun } from './schedule/scheduler.repository';
 export { SyncSchedulerService, type TickResult } from './schedule/sync-scheduler.service';

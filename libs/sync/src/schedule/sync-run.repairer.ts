@@ -25,7 +25,10 @@ export function inWords(seconds: number): string {
 }
 
 /** Why a stalled run was given up on, in words for the customer and the operator. */
-export function stalledRunMessage(stallSeconds: number, run: { tasksDone: number; tasksTotal: number }): string {
+export function stalledRunMessage(
+  stallSeconds: number,
+  run: { tasksDone: number; tasksTotal: number },
+): string {
   const open = run.tasksTotal - run.tasksDone;
   return (
     `No progress for ${inWords(stallSeconds)}: ${open} of its ${run.tasksTotal} tasks never ended. ` +
@@ -63,13 +66,21 @@ export class SyncRunRepairer implements JobRepairer, OnModuleInit {
   }
 
   async repair(): Promise<RepairReport> {
-    const report: RepairReport = { kind: this.kind, withoutProgress: 0, reenqueued: 0, finished: 0, abandoned: 0 };
+    const report: RepairReport = {
+      kind: this.kind,
+      withoutProgress: 0,
+      reenqueued: 0,
+      finished: 0,
+      abandoned: 0,
+    };
     const queue = this.jobs.queue(QUEUES.sync);
     const queued = await this.repo.stuckQueued(this.graceSeconds, BATCH);
     report.withoutProgress += queued.length;
     report.reenqueued += await restoreJobs(
       queue,
-      queued.map((r) => this.job('sync.run', { tenantId: r.tenantId, runId: r.runId }, runJobOptions(this.config, r.runId))),
+      queued.map((r) =>
+        this.job('sync.run', { tenantId: r.tenantId, runId: r.runId }, runJobOptions(this.config, r.runId)),
+      ),
     );
     const stalled = await this.repo.stalledRuns(this.graceSeconds, BATCH);
     report.withoutProgress += stalled.length;
@@ -81,16 +92,23 @@ export class SyncRunRepairer implements JobRepairer, OnModuleInit {
     const finishing = alive.filter((r) => r.tasksDone >= r.tasksTotal);
     report.finished += await restoreJobs(
       queue,
-      finishing.map((r) => this.job('sync.finish', { tenantId: r.tenantId, runId: r.runId }, finishJobOptions(r.runId))),
+      finishing.map((r) =>
+        this.job('sync.finish', { tenantId: r.tenantId, runId: r.runId }, finishJobOptions(r.runId)),
+      ),
     );
-    const open = await this.repo.openTasks(alive.filter((r) => r.tasksDone < r.tasksTotal).map((r) => r.runId));
+    const open = await this.repo.openTasks(
+      alive.filter((r) => r.tasksDone < r.tasksTotal).map((r) => r.runId),
+    );
     report.reenqueued += await restoreJobs(
       queue,
       open.map((t) => this.job('sync.task', t, taskJobOptions(this.config, t.taskId))),
     );
     this.metrics.repaired(this.kind, report);
     if (report.reenqueued || report.finished || report.abandoned)
-      this.logger.warn({ component: 'repair', ...report }, 'repaired sync runs that had lost their jobs or stalled');
+      this.logger.warn(
+        { component: 'repair', ...report },
+        'repaired sync runs that had lost their jobs or stalled',
+      );
     return report;
   }
 
@@ -103,7 +121,11 @@ export class SyncRunRepairer implements JobRepairer, OnModuleInit {
     return true;
   }
 
-  private job(name: string, data: unknown, opts: ExpectedJob['opts'] | ReturnType<typeof runJobOptions>): ExpectedJob {
+  private job(
+    name: string,
+    data: unknown,
+    opts: ExpectedJob['opts'] | ReturnType<typeof runJobOptions>,
+  ): ExpectedJob {
     return { name, data, opts: opts as ExpectedJob['opts'] };
   }
 }
