@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@tally/config';
 import { Metrics } from '@tally/metrics';
 import { startWorkerHttp } from './worker-http';
+import { workerReadiness } from './worker-readiness';
 import { closeQueueWorkers, findQueueWorkers, stopScheduler } from './worker-shutdown';
 import { WorkerModule, type WorkerOptions } from './worker.module';
 
@@ -41,9 +42,10 @@ export async function startWorker(
     type: 'application/json',
     body: JSON.stringify({ status: closing ? 'shutting down' : 'ok' }),
   });
+  const readiness = workerReadiness(app, config, () => !!closing);
   const http = await startWorkerHttp(options.httpPort ?? config.WORKER_METRICS_PORT, {
     '/healthz': health,
-    '/readyz': health,
+    '/readyz': readiness.route,
     '/metrics': async () => {
       const { contentType, body } = await app.get(Metrics).scrape();
       return { status: 200, type: contentType, body };
@@ -66,6 +68,7 @@ export async function startWorker(
       { component: 'queue-workers', workers: active.length, outcome },
       outcome === 'finished' ? 'active jobs finished' : 'active jobs returned to the queue',
     );
+    readiness.close();
     await app.close();
     await new Promise((r) => http.close(r));
   };
