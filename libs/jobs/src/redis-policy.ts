@@ -39,12 +39,23 @@ export class RedisPolicyCheck implements OnModuleInit {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
-    const redis = createRedis(this.config, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    // One try, no reconnects: a Redis that is down now is readiness's business, not a reason not to start.
+    const redis = createRedis(this.config, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 5000,
+    });
+    redis.on('error', () => undefined);
+    let warning: string | null;
     try {
-      const warning = await checkEvictionPolicy(redis, this.config.NODE_ENV);
-      if (warning) this.logger.warn({ component: 'redis' }, `IMPORTANT: ${warning}`);
+      warning = await checkEvictionPolicy(redis, this.config.NODE_ENV);
+    } catch (err) {
+      if ((err as Error).message.startsWith('Refusing')) throw err;
+      warning = `could not check Redis's maxmemory-policy at start (${(err as Error).message})`;
     } finally {
       redis.disconnect();
     }
+    if (warning) this.logger.warn({ component: 'redis' }, `IMPORTANT: ${warning}`);
   }
 }
