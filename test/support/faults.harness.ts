@@ -83,7 +83,7 @@ export function spawnWorkerProcess(
     'the worker process answers /healthz',
     () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok),
     (ok) => ok,
-    30_000,
+    60_000, // a loaded machine starts a Node process slowly
   ).then(() => undefined);
   const kill = async () => {
     if (child.exitCode !== null || child.signalCode) return;

@@ -46,13 +46,14 @@ export interface SweepScope {
 // `input` carries each row's previous state, looked up once (all CTEs share the pre-upsert snapshot).
 // The LIMIT keeps the lookup a per-row probe of the full unique key: flattened into a join it got
 // re-run per upserted row (quadratic) and, without statistics, planned on the wrong index.
-// `fence` locks the task row and holds only while the page's attempt is the task's current one
-// (see sync-task.repository START): otherwise nothing is written and `accepted` is false.
+// `fence` locks the task row and, given an attempt, holds only while that attempt is the task's
+// current, running one (see sync-task.repository START): otherwise nothing is written and
+// `accepted` is false.
 const UPSERT_PAGE = `
 WITH fence AS MATERIALIZED (
   SELECT t.id FROM sync_tasks t
-  WHERE t.id = $7::uuid AND t.tenant_id = $2::uuid AND t.status = 'running'
-    AND ($9::int IS NULL OR t.attempts = $9::int)
+  WHERE t.id = $7::uuid AND t.tenant_id = $2::uuid
+    AND ($9::int IS NULL OR (t.status = 'running' AND t.attempts = $9::int))
   FOR UPDATE
 ),
 input AS MATERIALIZED (
