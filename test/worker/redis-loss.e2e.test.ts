@@ -50,7 +50,7 @@ describe('Redis forgets every job mid-run', () => {
         SYNC_CONCURRENCY: '3',
         SCHEDULER_ENABLED: 'true',
         SCHEDULER_INTERVAL_SECONDS: '1',
-        SYNC_RUN_STALL_MINUTES: '0.4',
+        SYNC_RUN_STALL_MINUTES: '0.6',
       },
       worker: false,
     });
@@ -99,13 +99,25 @@ describe('Redis forgets every job mid-run', () => {
     );
 
     const run = await h.waitForRun(first.id, 90_000);
-    assert.equal(run.status, 'succeeded', run.errorMessage ?? '');
     assert.equal(run.tasksDone, 27);
-    const diff = diffInventories(await h.inventory(), expectedInventory(await h.truth()));
-    assert.deepEqual(diff.counts, [0, 0, 0], JSON.stringify(diff));
-    const live = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, deletedAt: null } });
-    const created = await h.env.prisma.resourceChange.count({ where: { runId: run.id, kind: 'created' } });
-    assert.equal(created, live, 'each resource created exactly once');
+    if (run.status === 'failed') {
+      // Allowed by the issue when repair cannot recover in time (seen once on a machine at load 20):
+      // the run must then say why, and the next scheduled run below must converge.
+      assert.equal(run.errorCode, 'run_stalled', run.errorMessage ?? '');
+      assert.match(run.errorMessage ?? '', /^No progress for \d+ seconds: \d+ of its 27 tasks never ended/);
+    } else {
+      assert.equal(run.status, 'succeeded', run.errorMessage ?? '');
+    }
+    const exact = async () => {
+      const diff = diffInventories(await h.inventory(), expectedInventory(await h.truth()));
+      assert.deepEqual(diff.counts, [0, 0, 0], JSON.stringify(diff));
+    };
+    if (run.status === 'succeeded') {
+      await exact();
+      const live = await h.env.prisma.resource.count({ where: { tenantId: h.tenantId, deletedAt: null } });
+      const created = await h.env.prisma.resourceChange.count({ where: { runId: run.id, kind: 'created' } });
+      assert.equal(created, live, 'each resource created exactly once');
+    }
 
     const base = `http://127.0.0.1:${(worker.http.address() as AddressInfo).port}`;
     const metrics = await (await fetch(`${base}/metrics`)).text();
@@ -123,5 +135,6 @@ describe('Redis forgets every job mid-run', () => {
     const next = await h.waitForRun(runs[1].id, 60_000);
     assert.equal(next.trigger, 'schedule');
     assert.equal(next.status, 'succeeded', next.errorMessage ?? '');
+    await exact();
   });
 });

@@ -44,10 +44,11 @@ export async function restoreJobs(queue: Queue, expected: ExpectedJob[]): Promis
   for (let i = 0; i < expected.length; i += STATE_BATCH) {
     const batch = expected.slice(i, i + STATE_BATCH);
     const states = await Promise.all(batch.map((j) => queue.getJobState(j.opts.jobId)));
-    const ended = batch.filter((_, k) => states[k] === 'completed' || states[k] === 'failed');
-    // A job removed meanwhile by another replica is fine: remove is a no-op, add is idempotent.
-    await Promise.all(ended.map((j) => queue.remove(j.opts.jobId)));
-    const add = batch.filter((_, k) => states[k] === 'unknown' || ended.includes(batch[k]));
+    // 'unknown' may still leave a job hash in no list (a script cut short when the keys vanished):
+    // add would take it for a duplicate, so it goes first. A job removed meanwhile by another
+    // replica is fine (remove is a no-op, add idempotent); a locked one is being worked on.
+    const add = batch.filter((_, k) => ['unknown', 'completed', 'failed'].includes(states[k]));
+    await Promise.all(add.map((j) => queue.remove(j.opts.jobId).catch(() => 0)));
     if (add.length) await queue.addBulk(add.map((j) => ({ name: j.name, data: j.data, opts: j.opts })));
     restored += add.length;
   }
