@@ -1,7 +1,8 @@
 // Scheduler: N due, active connections; one SyncSchedulerService.tick() claims them all (SKIP LOCKED,
 // batches of 1,000), creates their runs and enqueues the sync.run jobs in BullMQ.
-import { JobQueueService, QUEUES } from '@tally/jobs';
-import { RunCompletion, SchedulerRepository, SyncSchedulerService } from '@tally/sync';
+import { JobQueueService, JobRepairs, QUEUES } from '@tally/jobs';
+import { Metrics } from '@tally/metrics';
+import { SchedulerRepository, SyncRunRepairer, SyncSchedulerService } from '@tally/sync';
 import { createBenchEnvironment, clearRedisPrefix } from './support/environment';
 import { envInt, int, ms, progress, quantile, type BenchResult } from './support/report';
 
@@ -50,12 +51,16 @@ export async function schedulerBench(): Promise<BenchResult> {
         }
       },
     });
-    const scheduler = new SyncSchedulerService(
+    // The tick ends with the repair pass, as in the worker.
+    const repairs = new JobRepairs();
+    new SyncRunRepairer(
       env.config,
-      timedRepo,
-      timedJobs,
-      new RunCompletion(env.prisma, jobs),
-    );
+      repo,
+      jobs,
+      repairs,
+      new Metrics({ defaultMetrics: false }),
+    ).onModuleInit();
+    const scheduler = new SyncSchedulerService(env.config, timedRepo, timedJobs, repairs);
     await jobs.queue(QUEUES.sync).waitUntilReady();
     const ticks: { total: number; sql: number; enqueue: number; claimed: number }[] = [];
     for (let round = 0; round < rounds; round++) {

@@ -2,8 +2,9 @@
 // like @tally/testing's environments, configured by the same zod schema as production.
 import { parseConfig, type AppConfig } from '@tally/config';
 import { createPrismaClient, type PrismaClient } from '@tally/db';
-import { createRedis } from '@tally/jobs';
-import { createMigratedDatabase, uniqueName, type TestDatabase } from '@tally/testing';
+import { clearRedisPrefix, createMigratedDatabase, uniqueName, type TestDatabase } from '@tally/testing';
+
+export { clearRedisPrefix };
 
 export interface BenchEnvironment {
   config: AppConfig;
@@ -50,20 +51,4 @@ export async function createBenchEnvironment(
     },
   };
   return env;
-}
-
-/** Deletes every Redis key under this environment's prefix. */
-export async function clearRedisPrefix(config: AppConfig): Promise<void> {
-  const redis = createRedis(config, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -11,6 +11,7 @@ import {
   webIdentityTrustPolicy,
   type TestEnvironment,
 } from '@tally/testing';
+export type { TruthResource } from '../../apps/aws-sandbox/src/cloud/control/truth';
 import type { TruthResource } from '../../apps/aws-sandbox/src/cloud/control/truth';
 import { startSandbox, type Sandbox } from '../../apps/aws-sandbox/src/sandbox';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker';

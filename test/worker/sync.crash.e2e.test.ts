@@ -1,8 +1,7 @@
 // A worker process killed (SIGKILL) in the middle of a run: another one takes over the stalled
 // jobs and the run still ends with the exact inventory.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { JobQueueService } from '@tally/jobs';
 import { SyncRunsService } from '@tally/sync';
@@ -12,6 +11,7 @@ import {
   startSyncHarness,
   type SyncHarness,
 } from '../support/sync.harness';
+import { spawnWorkerProcess } from '../support/faults.harness';
 
 const ACCOUNT = '666666666666';
 const REGIONS = ['us-east-1', 'eu-central-1'];
@@ -51,50 +51,15 @@ describe('a worker killed mid-run', () => {
     await h?.close();
   });
 
-  /** The built worker (main.js) as its own process, configured by the environment only. */
-  const port = 20000 + Math.floor(Math.random() * 20000);
-
-  async function waitUntilReady(): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the worker process did not start');
-  }
-
-  function spawnWorker(): ChildProcess {
-    const c = h.env.config;
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? 'silent',
-      DATABASE_URL: c.DATABASE_URL,
-      REDIS_URL: c.REDIS_URL,
-      REDIS_PREFIX: c.REDIS_PREFIX,
-      OIDC_ISSUER_URL: c.OIDC_ISSUER_URL,
-      AWS_ENDPOINT_URL_STS: c.AWS_ENDPOINT_URL_STS!,
-      AWS_ENDPOINT_URL_CLOUDCONTROL: c.AWS_ENDPOINT_URL_CLOUDCONTROL!,
-      AWS_ENDPOINT_URL_ORGANIZATIONS: c.AWS_ENDPOINT_URL_ORGANIZATIONS!,
-      WORKER_METRICS_PORT: String(port),
+  it('the run converges after SIGKILL and a restart', async () => {
+    const worker = spawnWorkerProcess(h.env.config, {
       SCHEDULER_ENABLED: 'false',
       SYNC_LOCK_DURATION_MS: '2000',
       SYNC_CONCURRENCY: '4',
       SYNC_TASK_BACKOFF_MS: '200',
-    };
-    return spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
-      env,
-      stdio: process.env.CHILD_LOG_LEVEL ? 'inherit' : 'ignore',
     });
-  }
-
-  it('the run converges after SIGKILL and a restart', async () => {
-    child = spawnWorker();
-    await waitUntilReady();
+    child = worker.child;
+    await worker.ready;
     const jobs = new JobQueueService(h.env.config);
     const requested = await new SyncRunsService(h.env.prisma, jobs, h.env.config).requestRun(
       h.tenantId,
@@ -113,8 +78,7 @@ describe('a worker killed mid-run', () => {
       );
       await new Promise((r) => setTimeout(r, 20));
     }
-    child.kill('SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
+    await worker.kill();
     const mid = await h.env.prisma.syncRun.findUniqueOrThrow({ where: { id: requested.id } });
     assert.equal(mid.status, 'running', 'the kill landed mid-run');
     assert.ok(mid.tasksDone < mid.tasksTotal);

@@ -8,10 +8,13 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { checkReadiness, readinessStatus } from '@tally/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
+import { PrismaService } from '@tally/db';
+import { RedisProbe } from '@tally/jobs';
 import { Metrics } from '@tally/metrics';
 
-type Route = () => Promise<{ status: number; type: string; body: string }>;
+export type Route = () => Promise<{ status: number; type: string; body: string }>;
 
 /** Listens on `port` and answers GET requests from `routes` (404 otherwise). */
 function listen(port: number, routes: Record<string, Route>): Promise<Server> {
@@ -41,12 +44,33 @@ function listen(port: number, routes: Record<string, Route>): Promise<Server> {
 export class WorkerHttp implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('worker');
   private stopping = false;
+  private readonly redis: RedisProbe;
   server?: Server;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Metrics) private readonly metrics: Metrics,
-  ) {}
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+  ) {
+    this.redis = new RedisProbe(config);
+  }
+
+  /** /readyz: PostgreSQL and Redis answer and the process is not draining (the api's answer too). */
+  private readonly readiness: Route = async () => {
+    const result = await checkReadiness({
+      postgres: () => this.prisma.$queryRaw`SELECT 1`,
+      redis: () => this.redis.ping(),
+    });
+    if (this.stopping) {
+      result.checks.shutdown = { ok: false, error: 'the process is shutting down' };
+      result.ready = false;
+    }
+    return {
+      status: result.ready ? 200 : 503,
+      type: 'application/json',
+      body: JSON.stringify({ status: readinessStatus(result), checks: result.checks }),
+    };
+  };
 
   async onApplicationBootstrap(): Promise<void> {
     const health: Route = async () => ({
@@ -56,7 +80,7 @@ export class WorkerHttp implements OnApplicationBootstrap, OnModuleDestroy, OnAp
     });
     this.server = await listen(this.config.WORKER_METRICS_PORT, {
       '/healthz': health,
-      '/readyz': health,
+      '/readyz': this.readiness,
       '/metrics': async () => {
         const { contentType, body } = await this.metrics.scrape();
         return { status: 200, type: contentType, body };
@@ -79,5 +103,6 @@ export class WorkerHttp implements OnApplicationBootstrap, OnModuleDestroy, OnAp
   async onApplicationShutdown(): Promise<void> {
     const server = this.server;
     if (server?.listening) await new Promise((r) => server.close(r));
+    this.redis.close();
   }
 }

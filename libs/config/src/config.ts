@@ -68,6 +68,11 @@ const shape = {
   SYNC_TASK_BACKOFF_MS: positiveInt.max(600_000).default(5000),
   /** A sync job's lock: a crashed worker's jobs (and its per-region slots) are taken over after this long. */
   SYNC_LOCK_DURATION_MS: positiveInt.min(1000).max(600_000).default(30_000),
+  /**
+   * A running run that made no progress (no task started, wrote a page or ended) for this long ends
+   * `failed` with the reason, so its connection syncs again on schedule. Fractions allowed (tests).
+   */
+  SYNC_RUN_STALL_MINUTES: z.coerce.number().min(0.1).max(1440).default(30),
   SCHEDULER_INTERVAL_SECONDS: positiveInt.max(3600).default(15),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'])

@@ -12,6 +12,9 @@ const pools = new WeakMap<object, Pool>();
 /** A Prisma adapter over a node-postgres pool we keep a handle on; $disconnect still ends the pool. */
 function pooledAdapter(connectionString: string, max: number): { adapter: PrismaPg; pool: Pool } {
   const pool = new Pool({ connectionString, max });
+  // An idle connection cut by the server (failover, pg_terminate_backend) is dropped by the pool and
+  // replaced on the next query; without a listener, its 'error' would be thrown and stop the process.
+  pool.on('error', () => undefined);
   return { adapter: new PrismaPg(pool, { disposeExternalPool: true }), pool };
 }
 

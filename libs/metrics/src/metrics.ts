@@ -1,7 +1,10 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Outcome of one sync task, as counted (more specific than the task's stored status). */
-export type TaskOutcome = 'succeeded' | 'failed' | 'unsupported' | 'denied' | 'skipped' | 'throttled-retry';
+export type TaskOutcome =
+  'succeeded' | 'failed' | 'unsupported' | 'denied' | 'skipped' | 'throttled-retry' | 'superseded';
+/** What a repair pass did to work that lost its job (Redis forgot it) or stopped moving. */
+export type RepairAction = 'reenqueued' | 'finished' | 'abandoned';
 /** Outcome of one run. */
 export type RunOutcome = 'succeeded' | 'partial' | 'failed';
 /** Outcome of one logical AWS call (after the SDK's own retries). */
@@ -61,6 +64,8 @@ export class Metrics {
   readonly liveEvents: Counter<'outcome'>;
   readonly liveEventRefreshes: Counter<'outcome'>;
   readonly liveEventLagSeconds: Histogram;
+  readonly repairs: Counter<'kind' | 'action'>;
+  readonly withoutProgress: Gauge<'kind'>;
 
   constructor(options: { registry?: Registry; defaultMetrics?: boolean } = {}) {
     this.registry = options.registry ?? new Registry();
@@ -81,7 +86,7 @@ export class Metrics {
     });
     this.syncTasks = new Counter({
       name: 'tally_sync_tasks_total',
-      help: 'Ended sync task attempts by outcome (throttled-retry: given back to the queue to retry later).',
+      help: 'Ended sync task attempts by outcome (throttled-retry: given back to the queue to retry later; superseded: a second execution of the same task took over).',
       labelNames: ['outcome'],
       registers,
     });
@@ -174,6 +179,18 @@ export class Metrics {
         if (sources.schedulerLag) this.set((await readLag(sources.schedulerLag)).lagSeconds);
       },
     });
+    this.repairs = new Counter({
+      name: 'tally_repairs_total',
+      help: 'Repairs made by the repair pass, by kind of work and action (reenqueued: its job was missing from Redis; finished: its end was never enqueued; abandoned: no progress past the bound, ended failed).',
+      labelNames: ['kind', 'action'],
+      registers,
+    });
+    this.withoutProgress = new Gauge({
+      name: 'tally_without_progress',
+      help: "Work in flight that made no progress for the repair pass's grace period, as this replica's last repair pass found it.",
+      labelNames: ['kind'],
+      registers,
+    });
     this.scrapeErrors = new Counter({
       name: 'tally_scrape_errors_total',
       help: 'Scrape-time readers (queues, scheduler) that failed; their gauges are left empty.',
@@ -247,6 +264,15 @@ export class Metrics {
     for (const change of ['ingested', 'created', 'updated', 'deleted'] as const) {
       const n = counts[change] ?? 0;
       if (n > 0) this.syncResources.inc({ type, change }, n);
+    }
+  }
+
+  /** What one repair pass found and did for one kind of work. */
+  repaired(kind: string, found: { withoutProgress: number } & Partial<Record<RepairAction, number>>): void {
+    this.withoutProgress.set({ kind }, found.withoutProgress);
+    for (const action of ['reenqueued', 'finished', 'abandoned'] as const) {
+      const n = found[action] ?? 0;
+      if (n > 0) this.repairs.inc({ kind, action }, n);
     }
   }
 

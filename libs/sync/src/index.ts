@@ -1,4 +1,5 @@
 export {
+  AttemptSupersededError,
   ResourceIngestRepository,
   type Db,
   type IngestScope,
@@ -22,9 +23,16 @@ export {
   type ExecuteHooks,
   type Slot,
 } from './task/sync-task.service';
-export type { TaskEndStatus, TaskError, RunProgress } from './task/sync-task.repository';
+export {
+  SyncTaskRepository,
+  type TaskEndStatus,
+  type TaskError,
+  type RunProgress,
+  type TaskAttempt,
+} from './task/sync-task.repository';
 export { SyncFinisherService, type RunOutcome } from './finish/sync-finisher.service';
 export { SchedulerRepository, type ClaimedRun } from './schedule/scheduler.repository';
 export { SyncSchedulerService, type TickResult } from './schedule/sync-scheduler.service';
+export { SyncRunRepairer, stalledRunMessage } from './schedule/sync-run.repairer';
 export { AccountRegionLimiter, type LimiterLease } from './concurrency/account-region-limiter';
 export { SyncModule, SyncRunsModule } from './sync.module';

@@ -9,6 +9,7 @@ import { SyncPlannerService } from './plan/sync-planner.service';
 import { RunCompletion } from './runs/run-completion';
 import { SyncRunsService } from './runs/sync-runs.service';
 import { SchedulerRepository } from './schedule/scheduler.repository';
+import { SyncRunRepairer } from './schedule/sync-run.repairer';
 import { SyncSchedulerService } from './schedule/sync-scheduler.service';
 import { SyncTaskRepository } from './task/sync-task.repository';
 import { SyncTaskService } from './task/sync-task.service';
@@ -30,6 +31,7 @@ export class SyncRunsModule {}
     SyncPlannerService,
     SyncFinisherService,
     SyncSchedulerService,
+    SyncRunRepairer,
     {
       provide: CloudControlCollector,
       useFactory: (clients: AwsClients) => new CloudControlCollector(clients),
@@ -48,6 +50,7 @@ export class SyncRunsModule {}
     SyncPlannerService,
     SyncFinisherService,
     SyncSchedulerService,
+    SyncRunRepairer,
     AccountRegionLimiter,
     // Live-event refreshes call GetResource through the same clients and per-(account, region) pacers.
     CloudControlCollector,

@@ -3,3 +3,4 @@ export * from './environment';
 export * from './factories';
 export * from './logs';
 export * from './trust-policy';
+export * from './redis';

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { readinessStatus } from '@tally/common';
 import { HealthService } from './health.service';
 
 @ApiExcludeController()
@@ -18,9 +19,6 @@ export class HealthController {
   async readiness(@Res({ passthrough: true }) res: Response) {
     const result = await this.health.readiness();
     res.status(result.ready ? 200 : 503);
-    const down = Object.entries(result.checks)
-      .filter(([, c]) => !c.ok)
-      .map(([name]) => name);
-    return { status: result.ready ? 'ready' : `not ready: ${down.join(', ')} down`, checks: result.checks };
+    return { status: readinessStatus(result), checks: result.checks };
   }
 }

@@ -1,74 +1,39 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { checkReadiness, type Readiness } from '@tally/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { PrismaService } from '@tally/db';
-import { createRedis } from '@tally/jobs';
+import { RedisProbe } from '@tally/jobs';
 
-interface Readiness {
-  ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string }>;
-}
-
-const CHECK_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) =>
-      setTimeout(
-        () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
-        CHECK_TIMEOUT_MS,
-      ).unref(),
-    ),
-  ]);
-}
+export type { Readiness };
 
 /** Liveness and readiness: ready means Postgres and Redis answer and the process is not draining. */
 @Injectable()
 export class HealthService implements OnApplicationShutdown {
   /** Set when the api starts draining (ApiDrain): /readyz answers 503 from then on. */
   draining = false;
-  // A dedicated connection that fails fast: readiness must answer even while Redis is down.
-  private readonly redis;
+  private readonly redis: RedisProbe;
 
   constructor(
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.redis = createRedis(config, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
-    this.redis.on('error', () => undefined);
+    this.redis = new RedisProbe(config);
   }
 
   async readiness(): Promise<Readiness> {
-    const [postgres, redis] = await Promise.all([
-      this.check(() => withTimeout(this.prisma.$queryRaw`SELECT 1`, 'PostgreSQL')),
-      this.check(() => withTimeout(this.pingRedis(), 'Redis')),
-    ]);
-    const checks: Readiness['checks'] = { postgres, redis };
-    if (this.draining) checks.shutdown = { ok: false, error: 'the process is shutting down' };
-    return { ready: Object.values(checks).every((c) => c.ok), checks };
-  }
-
-  private async pingRedis(): Promise<void> {
-    if (this.redis.status === 'wait') await this.redis.connect();
-    await this.redis.ping();
-  }
-
-  private async check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
-    try {
-      await fn();
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, error: (err as Error).message.split('\n')[0] };
+    const result = await checkReadiness({
+      postgres: () => this.prisma.$queryRaw`SELECT 1`,
+      redis: () => this.redis.ping(),
+    });
+    if (this.draining) {
+      result.checks.shutdown = { ok: false, error: 'the process is shutting down' };
+      result.ready = false;
     }
+    return result;
   }
 
   /** After the listener closed: in-flight requests may still have needed Redis until then. */
   onApplicationShutdown(): void {
-    this.redis.disconnect();
+    this.redis.close();
   }
 }

@@ -16,6 +16,8 @@ export interface IngestScope {
   runId: string;
   /** When set, the task's counters move in the same statement. */
   taskId?: string;
+  /** With taskId: the task's attempt writing this page; a superseded attempt's page is refused. */
+  attempt?: number;
   /** AWS calls spent on this page, added to the task's counter. */
   apiCalls?: number;
   /** When AWS was asked for the page: a row observed later (by a live-event refresh) is left alone. */
@@ -46,8 +48,17 @@ export interface SweepScope {
 // `input` carries each row's previous state, looked up once (all CTEs share the pre-upsert snapshot).
 // The LIMIT keeps the lookup a per-row probe of the full unique key: flattened into a join it got
 // re-run per upserted row (quadratic) and, without statistics, planned on the wrong index.
+// `fence` locks the task row and, given an attempt, holds only while that attempt is the task's
+// current, running one (see sync-task.repository START): otherwise nothing is written and
+// `accepted` is false.
 const UPSERT_PAGE = `
-WITH input AS MATERIALIZED (
+WITH fence AS MATERIALIZED (
+  SELECT t.id FROM sync_tasks t
+  WHERE t.id = $7::uuid AND t.tenant_id = $2::uuid
+    AND ($10::int IS NULL OR (t.status = 'running' AND t.attempts = $10::int))
+  FOR UPDATE
+),
+input AS MATERIALIZED (
   SELECT i.*, p.id AS prev_id, p.properties AS prev_properties, p.properties_hash AS prev_hash,
          p.deleted_at AS prev_deleted_at
   FROM jsonb_to_recordset($1::jsonb) AS i(
@@ -58,6 +69,7 @@ WITH input AS MATERIALIZED (
       AND r.identifier = i.identifier
     LIMIT 1
   ) p ON true
+  WHERE $7::uuid IS NULL OR EXISTS (SELECT 1 FROM fence)
 ),
 upserted AS (
   INSERT INTO resources AS r (tenant_id, connection_id, account_id, region, type, identifier, arn, name, tags,
@@ -107,10 +119,11 @@ stats AS (
 ),
 task AS (
   UPDATE sync_tasks t SET pages = t.pages + 1, resources_seen = t.resources_seen + s.seen,
-    created = t.created + s.created, updated = t.updated + s.updated, api_calls = t.api_calls + $8::int
-  FROM stats s WHERE t.id = $7::uuid AND t.tenant_id = $2::uuid
+    created = t.created + s.created, updated = t.updated + s.updated, api_calls = t.api_calls + $8::int,
+    progress_at = now()
+  FROM stats s WHERE t.id IN (SELECT id FROM fence)
 )
-SELECT seen, created, updated FROM stats`;
+SELECT seen, created, updated, ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM fence)) AS accepted FROM stats`;
 
 const SWEEP = `
 WITH gone AS (
@@ -140,6 +153,14 @@ changes AS (
 )
 SELECT count(*)::int AS deleted FROM gone`;
 
+/** A page written by a task attempt that a newer attempt (or the task's end) has superseded. */
+export class AttemptSupersededError extends Error {
+  constructor(readonly taskId: string) {
+    super(`task ${taskId}: a newer attempt took over; this one stops`);
+    this.name = 'AttemptSupersededError';
+  }
+}
+
 /** Bulk writes of collected resources: one statement per page, never one round trip per resource. */
 @Injectable()
 export class ResourceIngestRepository {
@@ -159,7 +180,10 @@ export class ResourceIngestRepository {
     return this.gate.admit();
   }
 
-  /** Upserts one page (created / updated / unchanged) with its change rows, atomically. */
+  /**
+   * Upserts one page (created / updated / unchanged) with its change rows and the task's counters,
+   * atomically. Throws AttemptSupersededError (nothing written) when `scope.attempt` is stale.
+   */
   upsertPage(scope: IngestScope, page: NormalizedResource[], db?: Db): Promise<IngestCounts> {
     if (!page.length && !scope.taskId) return Promise.resolve({ seen: 0, created: 0, updated: 0 });
     // A transaction already holds its connection: gating it could wait on pages that wait for one.
@@ -168,6 +192,16 @@ export class ResourceIngestRepository {
   }
 
   private async writePage(scope: IngestScope, page: NormalizedResource[], db: Db): Promise<IngestCounts> {
+    const out = await this.runUpsert(scope, page, db);
+    if (!out.accepted) throw new AttemptSupersededError(scope.taskId ?? '');
+    return { seen: out.seen, created: out.created, updated: out.updated };
+  }
+
+  private async runUpsert(
+    scope: IngestScope,
+    page: NormalizedResource[],
+    db: Db,
+  ): Promise<IngestCounts & { accepted: boolean }> {
     const params = [
       pageJson(page),
       scope.tenantId,
@@ -178,15 +212,20 @@ export class ResourceIngestRepository {
       scope.taskId ?? null,
       scope.apiCalls ?? 0,
       scope.observedAt ?? null,
+      scope.attempt ?? null,
     ];
     // The page's JSON is the statement's only large value: straight to the driver when we can.
     const pool = poolOf(db);
     // Named: each connection parses and plans the statement once, not once per page.
     if (pool)
       return (
-        await pool.query<IngestCounts>({ name: 'tally_upsert_page', text: UPSERT_PAGE, values: params })
+        await pool.query<IngestCounts & { accepted: boolean }>({
+          name: 'tally_upsert_page',
+          text: UPSERT_PAGE,
+          values: params,
+        })
       ).rows[0];
-    const [out] = await db.$queryRawUnsafe<IngestCounts[]>(UPSERT_PAGE, ...params);
+    const [out] = await db.$queryRawUnsafe<(IngestCounts & { accepted: boolean })[]>(UPSERT_PAGE, ...params);
     return out;
   }
 

@@ -41,10 +41,57 @@ SELECT id AS "runId", tenant_id AS "tenantId" FROM sync_runs
 WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1)
 ORDER BY created_at LIMIT $2`;
 
-const STUCK_FINISHING = `
-SELECT id AS "runId", tenant_id AS "tenantId" FROM sync_runs
-WHERE status = 'running' AND tasks_done >= tasks_total AND started_at < now() - make_interval(secs => $1)
-ORDER BY started_at LIMIT $2`;
+// A run's last progress: its start, or the latest start, page or end of one of its tasks.
+const STALLED_RUNS = `
+SELECT r.id AS "runId", r.tenant_id AS "tenantId", r.tasks_done AS "tasksDone", r.tasks_total AS "tasksTotal",
+  extract(epoch FROM now() - greatest(r.started_at, p.at))::float8 AS "idleSeconds"
+FROM sync_runs r
+CROSS JOIN LATERAL (SELECT max(t.progress_at) AS at FROM sync_tasks t WHERE t.run_id = r.id) p
+WHERE r.status = 'running' AND greatest(r.started_at, p.at) < now() - make_interval(secs => $1)
+ORDER BY r.started_at LIMIT $2`;
+
+const OPEN_TASKS = `
+SELECT id AS "taskId", run_id AS "runId", tenant_id AS "tenantId" FROM sync_tasks
+WHERE run_id = ANY($1::uuid[]) AND status IN ('pending', 'running')`;
+
+// Gives up on a run, re-checking under the run's lock that it is still running without progress:
+// its open tasks end failed (their late writes are then refused) and the run ends failed, counted
+// as done, so the connection can have its next run.
+const ABANDON = `
+WITH run AS (
+  SELECT r.id FROM sync_runs r
+  WHERE r.id = $1::uuid AND r.tenant_id = $2::uuid AND r.status = 'running'
+    AND greatest(r.started_at, (SELECT max(t.progress_at) FROM sync_tasks t WHERE t.run_id = r.id))
+        < now() - make_interval(secs => $3)
+  FOR UPDATE
+), open AS (
+  UPDATE sync_tasks t SET status = 'failed', finished_at = now(), progress_at = now(),
+    error_kind = 'internal', error_code = 'run_stalled', error_message = $4
+  WHERE t.run_id IN (SELECT id FROM run) AND t.status IN ('pending', 'running')
+  RETURNING t.id
+), ended AS (
+  UPDATE sync_runs r SET status = 'failed', finished_at = now(), tasks_done = r.tasks_total,
+    tasks_failed = r.tasks_failed + (SELECT count(*) FROM open)::int,
+    error_kind = 'internal', error_code = 'run_stalled', error_message = $4
+  FROM run WHERE r.id = run.id
+  RETURNING r.connection_id, r.started_at, r.finished_at
+), conn AS (
+  UPDATE connections c SET last_sync_at = e.finished_at FROM ended e WHERE c.id = e.connection_id
+)
+SELECT extract(epoch FROM finished_at - started_at)::float8 AS seconds FROM ended`;
+
+export interface StalledRun extends ClaimedRun {
+  tasksDone: number;
+  tasksTotal: number;
+  /** Seconds since the run's last progress. */
+  idleSeconds: number;
+}
+
+export interface OpenTask {
+  taskId: string;
+  runId: string;
+  tenantId: string;
+}
 
 /** The scheduler's queries: claiming due connections with SKIP LOCKED, and finding stuck runs. */
 @Injectable()
@@ -73,8 +120,29 @@ export class SchedulerRepository {
     return this.prisma.$queryRawUnsafe<ClaimedRun[]>(STUCK_QUEUED, seconds, limit);
   }
 
-  /** Runs whose tasks all ended but that were not finished after `seconds`. */
-  stuckFinishing(seconds: number, limit: number): Promise<ClaimedRun[]> {
-    return this.prisma.$queryRawUnsafe<ClaimedRun[]>(STUCK_FINISHING, seconds, limit);
+  /** Running runs without progress for `seconds` (oldest first). */
+  stalledRuns(seconds: number, limit: number): Promise<StalledRun[]> {
+    return this.prisma.$queryRawUnsafe<StalledRun[]>(STALLED_RUNS, seconds, limit);
+  }
+
+  /** Tasks of these runs that have not ended. */
+  openTasks(runIds: string[]): Promise<OpenTask[]> {
+    if (!runIds.length) return Promise.resolve([]);
+    return this.prisma.$queryRawUnsafe<OpenTask[]>(OPEN_TASKS, runIds);
+  }
+
+  /**
+   * Ends a run failed with `message` (and its open tasks), if it is still running and without
+   * progress for `seconds`; returns its duration in seconds, or null when it moved meanwhile.
+   */
+  async abandon(run: ClaimedRun, seconds: number, message: string): Promise<number | null> {
+    const [row] = await this.prisma.$queryRawUnsafe<{ seconds: number }[]>(
+      ABANDON,
+      run.runId,
+      run.tenantId,
+      seconds,
+      message,
+    );
+    return row?.seconds ?? null;
   }
 }

@@ -1,27 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createPrismaClient, type PrismaClient } from '@tally/db';
-import { JobQueueService, QUEUES } from '@tally/jobs';
-import { createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
-import { RunCompletion } from '../runs/run-completion';
+import { JobQueueService, JobRepairs, QUEUES } from '@tally/jobs';
+import { Metrics } from '@tally/metrics';
+import { createConnection, createTenant, createTestEnvironment, type TestEnvironment } from '@tally/testing';
 import { SyncRunsService } from '../runs/sync-runs.service';
 import { SchedulerRepository } from './scheduler.repository';
+import { SyncRunRepairer } from './sync-run.repairer';
 import { SyncSchedulerService } from './sync-scheduler.service';
 
 /** One "worker replica": its own database pool and Redis connection. */
 function replica(env: TestEnvironment) {
   const prisma = createPrismaClient(env.db.url, 4);
   const jobs = new JobQueueService(env.config);
-  const scheduler = new SyncSchedulerService(
-    env.config,
-    new SchedulerRepository(prisma),
-    jobs,
-    new RunCompletion(prisma, jobs),
-  );
+  const repo = new SchedulerRepository(prisma);
+  const repairs = new JobRepairs();
+  const metrics = new Metrics({ defaultMetrics: false });
+  new SyncRunRepairer(env.config, repo, jobs, repairs, metrics).onModuleInit();
+  const scheduler = new SyncSchedulerService(env.config, repo, jobs, repairs);
   const runs = new SyncRunsService(prisma, jobs, env.config);
   return {
     prisma,
     jobs,
+    metrics,
     scheduler,
     runs,
     close: async () => {
@@ -149,10 +150,113 @@ describe('SyncSchedulerService', () => {
       env.config,
       new SchedulerRepository(a.prisma),
       down,
-      new RunCompletion(a.prisma, down),
+      new JobRepairs(),
     );
     await assert.rejects(scheduler.tick(10), /redis down/);
     assert.equal(await env.prisma.syncRun.count({ where: { tenantId: t, status: 'queued' } }), 30);
+  });
+
+  /** A running run with `n` tasks, some ended, whose last progress was `idleMinutes` ago. */
+  async function runningRun(n: number, ended: number, idleMinutes: number) {
+    const t = (await createTenant(env.prisma)).id;
+    const conn = await createConnection(env.prisma, t, {
+      status: 'active',
+      nextSyncAt: new Date(Date.now() + 3600_000),
+    });
+    const ago = new Date(Date.now() - idleMinutes * 60_000);
+    const run = await env.prisma.syncRun.create({
+      data: {
+        tenantId: t,
+        connectionId: conn.id,
+        trigger: 'schedule',
+        status: 'running',
+        startedAt: ago,
+        tasksTotal: n,
+        tasksDone: ended,
+      },
+    });
+    await env.prisma.syncTask.createMany({
+      data: Array.from({ length: n }, (_, i) => ({
+        tenantId: t,
+        runId: run.id,
+        accountId: conn.accountId,
+        region: 'us-east-1',
+        resourceType: `AWS::Test::T${i}`,
+        status: i < ended ? ('succeeded' as const) : i % 2 ? ('running' as const) : ('pending' as const),
+        progressAt: ago,
+      })),
+    });
+    const tasks = await env.prisma.syncTask.findMany({
+      where: { runId: run.id },
+      orderBy: { resourceType: 'asc' },
+    });
+    return { tenantId: t, conn, run, tasks };
+  }
+
+  it('a running run whose task jobs Redis lost gets them back from PostgreSQL, once', async () => {
+    const queue = a.jobs.queue(QUEUES.sync);
+    const { run, tasks } = await runningRun(6, 2, 5);
+    const open = tasks.filter((t) => !['succeeded'].includes(t.status));
+    // One open task's job "completed" while the task did not end (its outcome was lost): replaced.
+    await queue.add(
+      'sync.task',
+      { tenantId: run.tenantId, runId: run.id, taskId: open[0].id },
+      { jobId: `task-${open[0].id}` },
+    );
+    const job = await queue.getJob(`task-${open[0].id}`);
+    await job!.moveToCompleted('lost', 'not-a-worker-token', false).catch(() => job!.remove());
+    const repaired = await a.scheduler.repair();
+    assert.ok(repaired >= 4, `repairs: ${repaired}`);
+    for (const t of open) {
+      const state = await queue.getJobState(`task-${t.id}`);
+      assert.ok(['waiting', 'prioritized'].includes(state), `task-${t.id} is ${state}`);
+    }
+    for (const t of tasks.filter((x) => x.status === 'succeeded'))
+      assert.equal(await queue.getJobState(`task-${t.id}`), 'unknown', 'ended tasks get no job');
+    const again = await b.scheduler.repair();
+    const waiting = await queue.getJobs(['waiting']);
+    assert.equal(
+      waiting.filter((j) => (j.data as { runId: string }).runId === run.id).length,
+      open.length,
+      `a second pass adds nothing (${again})`,
+    );
+    assert.match(
+      await a.metrics.registry.metrics(),
+      /tally_repairs_total\{kind="sync-run",action="reenqueued"\} [4-9]/,
+    );
+    assert.equal((await env.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).status, 'running');
+    await queue.drain();
+  });
+
+  it('a run without progress past SYNC_RUN_STALL_MINUTES ends failed with the reason; the next tick starts a new run', async () => {
+    const { tenantId: t, conn, run } = await runningRun(5, 1, 45);
+    await a.scheduler.repair();
+    const ended = await env.prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+    assert.equal(ended.status, 'failed');
+    assert.equal(ended.errorCode, 'run_stalled');
+    assert.match(
+      ended.errorMessage ?? '',
+      /^No progress for 30 minutes: 4 of its 5 tasks never ended\. .*Redis.*next scheduled time/,
+    );
+    assert.equal(ended.tasksDone, 5);
+    assert.equal(ended.tasksFailed, 4);
+    assert.equal(
+      await env.prisma.syncTask.count({ where: { runId: run.id, status: { in: ['pending', 'running'] } } }),
+      0,
+    );
+    assert.ok((await env.prisma.connection.findUniqueOrThrow({ where: { id: conn.id } })).lastSyncAt);
+    await env.prisma.connection.update({
+      where: { id: conn.id },
+      data: { nextSyncAt: new Date(Date.now() - 1000) },
+    });
+    await a.scheduler.tick();
+    const next = await env.prisma.syncRun.findFirst({ where: { tenantId: t, id: { not: run.id } } });
+    assert.equal(next?.status, 'queued', 'the connection is not stuck: its next run started');
+    assert.match(
+      await a.metrics.registry.metrics(),
+      /tally_repairs_total\{kind="sync-run",action="abandoned"\} 1/,
+    );
+    await a.jobs.queue(QUEUES.sync).drain();
   });
 
   it('claims and enqueues 10,000 due connections in one tick (timed)', async () => {

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
-import { JobQueueService } from '@tally/jobs';
+import { JobQueueService, JobRepairs } from '@tally/jobs';
 import { runJobOptions } from '../runs/sync-jobs';
-import { RunCompletion } from '../runs/run-completion';
 import { SchedulerRepository } from './scheduler.repository';
 
 export interface TickResult {
@@ -14,7 +13,6 @@ export interface TickResult {
 const BATCH = 1000;
 /** Bound on one tick's work, so a huge backlog is spread over ticks instead of blocking one. */
 const MAX_BATCHES = 50;
-const REPAIR_AFTER_SECONDS = 120;
 
 /** One scheduler tick: claim due connections in batches, create their runs, enqueue them in bulk. */
 @Injectable()
@@ -23,7 +21,7 @@ export class SyncSchedulerService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SchedulerRepository) private readonly repo: SchedulerRepository,
     @Inject(JobQueueService) private readonly jobs: JobQueueService,
-    @Inject(RunCompletion) private readonly completion: RunCompletion,
+    @Inject(JobRepairs) private readonly repairs: JobRepairs,
   ) {}
 
   /** Safe on any number of replicas at once (SKIP LOCKED); returns what it did. */
@@ -51,13 +49,13 @@ export class SyncSchedulerService {
     return result;
   }
 
-  /** Re-enqueues runs whose job was lost (a crash between commit and enqueue); job ids make it a no-op otherwise. */
-  private async repair(): Promise<number> {
-    const queued = await this.repo.stuckQueued(REPAIR_AFTER_SECONDS, BATCH);
-    await this.enqueueRuns(queued);
-    const finishing = await this.repo.stuckFinishing(REPAIR_AFTER_SECONDS, BATCH);
-    for (const r of finishing) await this.completion.enqueueFinish(r.tenantId, r.runId);
-    return queued.length + finishing.length;
+  /**
+   * Every registered repair pass (sync runs: libs/sync SyncRunRepairer): jobs Redis lost are rebuilt
+   * from PostgreSQL, work without progress past its bound ends with the reason. Returns the repairs made.
+   */
+  async repair(): Promise<number> {
+    const reports = await this.repairs.runAll();
+    return reports.reduce((n, r) => n + r.reenqueued + r.finished + r.abandoned, 0);
   }
 
   private enqueueRuns(runs: { runId: string; tenantId: string }[]) {

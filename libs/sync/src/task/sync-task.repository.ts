@@ -17,20 +17,33 @@ export interface RunProgress {
   tasksTotal: number;
 }
 
+/** One execution of a task: its number fences out any older execution still running (see START). */
+export interface TaskAttempt {
+  /** Start of the attempt on the database clock: the sweep's `since`. */
+  since: Date;
+  /** The task's `attempts` after this start; writes of any other attempt are refused. */
+  attempt: number;
+}
+
+// Each start takes the next attempt number; page writes, the end and a failed attempt's note only
+// apply while the task's number is still theirs. So when one task runs twice at once (a job whose
+// lock lapsed under a blocked event loop, a job re-enqueued by the repair pass), the older
+// execution's next write is refused and it stops: at most one page it was listing is wasted.
 const START = `
 UPDATE sync_tasks SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
-  pages = 0, resources_seen = 0
+  pages = 0, resources_seen = 0, progress_at = now()
 WHERE id = $1::uuid AND tenant_id = $2::uuid AND status IN ('pending', 'running')
-RETURNING now()::timestamptz(3) AS since`;
+RETURNING now()::timestamptz(3) AS since, attempts AS attempt`;
 
 // Ends a task at most once and moves the run's counters with it: the run's completion is exactly
 // "tasks_done = tasks_total", whatever crashed or retried in between.
 const END = `
 WITH t AS (
-  UPDATE sync_tasks SET status = $3::"SyncTaskStatus", finished_at = now(),
+  UPDATE sync_tasks SET status = $3::"SyncTaskStatus", finished_at = now(), progress_at = now(),
     duration_ms = (extract(epoch FROM now() - coalesce(started_at, now())) * 1000)::int,
     deleted = deleted + $4::int, error_kind = $5::"ErrorKind", error_code = $6, error_message = $7
   WHERE id = $1::uuid AND tenant_id = $2::uuid AND status IN ('pending', 'running')
+    AND ($8::int IS NULL OR attempts = $8::int)
   RETURNING run_id, status, resources_seen, created, updated, deleted, api_calls
 )
 UPDATE sync_runs r SET tasks_done = r.tasks_done + 1,
@@ -45,16 +58,19 @@ RETURNING r.id AS "runId", r.tasks_done AS "tasksDone", r.tasks_total AS "tasksT
 export class SyncTaskRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
 
-  /** Starts an attempt; returns its start on the database clock, or null when the task already ended. */
-  async start(tenantId: string, taskId: string): Promise<Date | null> {
-    const [row] = await this.prisma.$queryRawUnsafe<{ since: Date }[]>(START, taskId, tenantId);
-    return row?.since ?? null;
+  /** Starts an attempt (superseding any older one); null when the task already ended. */
+  async start(tenantId: string, taskId: string): Promise<TaskAttempt | null> {
+    const [row] = await this.prisma.$queryRawUnsafe<TaskAttempt[]>(START, taskId, tenantId);
+    return row ?? null;
   }
 
-  /** Ends the task (once) and counts it in its run; null when it had already ended. */
+  /**
+   * Ends the task (once) and counts it in its run; null when it had already ended or `attempt`
+   * (when given) is no longer the task's current one.
+   */
   async end(
     db: Db,
-    key: { tenantId: string; taskId: string },
+    key: { tenantId: string; taskId: string; attempt?: number },
     status: TaskEndStatus,
     outcome: { deleted?: number; error?: TaskError | null } = {},
   ): Promise<RunProgress | null> {
@@ -68,14 +84,15 @@ export class SyncTaskRepository {
       e?.kind ?? null,
       e?.code ?? null,
       e?.message ?? null,
+      key.attempt ?? null,
     );
     return row ?? null;
   }
 
-  /** Notes a failed attempt that will be retried (the task waits, status pending). */
-  async attemptFailed(tenantId: string, taskId: string, error: TaskError): Promise<void> {
+  /** Notes a failed attempt that will be retried (the task waits, status pending), unless a newer one started. */
+  async attemptFailed(tenantId: string, taskId: string, attempt: number, error: TaskError): Promise<void> {
     await this.prisma.syncTask.updateMany({
-      where: { id: taskId, tenantId, status: { in: ['pending', 'running'] } },
+      where: { id: taskId, tenantId, attempts: attempt, status: { in: ['pending', 'running'] } },
       data: { status: 'pending', errorKind: error.kind, errorCode: error.code, errorMessage: error.message },
     });
   }

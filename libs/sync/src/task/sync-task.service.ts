@@ -10,12 +10,15 @@ import {
 } from '@tally/aws';
 import { PrismaService, type PrismaClient } from '@tally/db';
 import { Metrics } from '@tally/metrics';
-import { ResourceIngestRepository } from '../ingest/resource-ingest.repository';
+import { AttemptSupersededError, ResourceIngestRepository } from '../ingest/resource-ingest.repository';
 import { RunCompletion } from '../runs/run-completion';
 import { SyncTaskRepository, type TaskEndStatus, type TaskError } from './sync-task.repository';
 
-/** What one execution of a task job did. `retry`: the error was thrown back to BullMQ to try again. */
-export type TaskExecution = TaskEndStatus | 'already-ended' | 'missing' | 'busy';
+/**
+ * What one execution of a task job did. `superseded`: a newer execution of the same task started
+ * meanwhile (this one's writes were refused and it stopped).
+ */
+export type TaskExecution = TaskEndStatus | 'already-ended' | 'missing' | 'busy' | 'superseded';
 
 /** A held concurrency slot. */
 export interface Slot {
@@ -84,11 +87,12 @@ export class SyncTaskService {
 
   private async collect(task: LoadedTask, attempt: Attempt): Promise<TaskExecution> {
     const job = { tenantId: task.tenantId };
-    const since = await this.tasks.start(job.tenantId, task.id);
-    if (!since) {
+    const started = await this.tasks.start(job.tenantId, task.id);
+    if (!started) {
       await this.completion.check(job.tenantId, task.runId);
       return 'already-ended';
     }
+    const { since, attempt: current } = started;
     // The SDK middleware counts every AWS call of the listing here; each write records what it
     // has counted since the last one.
     const calls: CallCount = { apiCalls: 0 };
@@ -109,7 +113,7 @@ export class SyncTaskService {
         if (next.done) break;
         const page = next.value;
         const c = await this.ingest.upsertPage(
-          { ...this.scope(task, uncounted()), observedAt: page.observedAt },
+          { ...this.scope(task, current, uncounted()), observedAt: page.observedAt },
           page.resources,
         );
         counts.ingested += c.seen;
@@ -119,11 +123,12 @@ export class SyncTaskService {
     } catch (err) {
       await pages.return(undefined).catch(() => undefined); // a failed write: stop the listing too
       await this.tasks.addApiCalls(job.tenantId, task.id, uncounted());
-      return this.failed(task, err, attempt);
+      if (err instanceof AttemptSupersededError) return this.superseded();
+      return this.failed(task, err, { ...attempt, current });
     }
     await this.tasks.addApiCalls(job.tenantId, task.id, uncounted());
     this.metrics.resources(task.resourceType, counts);
-    return this.succeed(task, since);
+    return this.succeed(task, since, current);
   }
 
   /** The task with what it needs from its run and connection, tenant-scoped. */
@@ -161,7 +166,7 @@ export class SyncTaskService {
     };
   }
 
-  private scope(task: LoadedTask, apiCalls: number) {
+  private scope(task: LoadedTask, attempt: number, apiCalls: number) {
     return {
       tenantId: task.tenantId,
       connectionId: task.run.connection.id,
@@ -169,12 +174,19 @@ export class SyncTaskService {
       type: task.resourceType,
       runId: task.runId,
       taskId: task.id,
+      attempt,
       apiCalls,
     };
   }
 
+  /** Another execution of this task took over: leave everything to it. */
+  private superseded(): TaskExecution {
+    this.metrics.taskFinished('superseded');
+    return 'superseded';
+  }
+
   /** The listing was complete: sweep what it did not see and end the task, in one transaction. */
-  private async succeed(task: LoadedTask, since: Date): Promise<TaskExecution> {
+  private async succeed(task: LoadedTask, since: Date, attempt: number): Promise<TaskExecution> {
     const accountScoped = getResourceType(task.resourceType).listScope === 'account';
     try {
       const progress = await this.prisma.$transaction(async (tx) => {
@@ -191,9 +203,8 @@ export class SyncTaskService {
           tx,
         );
         this.metrics.resources(task.resourceType, { deleted });
-        const p = await this.tasks.end(tx, { tenantId: task.tenantId, taskId: task.id }, 'succeeded', {
-          deleted,
-        });
+        const key = { tenantId: task.tenantId, taskId: task.id, attempt };
+        const p = await this.tasks.end(tx, key, 'succeeded', { deleted });
         if (!p) throw new AlreadyEnded();
         return p;
       });
@@ -208,10 +219,15 @@ export class SyncTaskService {
   }
 
   /** Classifies a failed listing: unsupported / denied end at once, transient ones retry while tries remain. */
-  private async failed(task: LoadedTask, err: unknown, attempt: Attempt): Promise<TaskExecution> {
+  private async failed(
+    task: LoadedTask,
+    err: unknown,
+    attempt: Attempt & { current: number },
+  ): Promise<TaskExecution> {
     const aws = err instanceof AwsCallError ? err : isAwsLike(err) ? classifyAwsError(err) : null;
     if (aws?.reason === 'unsupported') {
       return this.end(task, 'unsupported', {
+        attempt: attempt.current,
         error: {
           kind: 'internal',
           code: aws.awsCode ?? 'UnsupportedActionException',
@@ -220,24 +236,25 @@ export class SyncTaskService {
       });
     }
     const error = toTaskError(aws, err);
-    if (aws?.reason === 'access_denied') return this.end(task, 'denied', { error });
+    if (aws?.reason === 'access_denied') return this.end(task, 'denied', { error, attempt: attempt.current });
     const retryable = !aws || aws.kind !== 'customer';
     if (retryable && attempt.number < attempt.max) {
-      await this.tasks.attemptFailed(task.tenantId, task.id, error);
+      await this.tasks.attemptFailed(task.tenantId, task.id, attempt.current, error);
       if (aws?.reason === 'throttled') this.metrics.taskFinished('throttled-retry');
       throw err;
     }
-    return this.end(task, 'failed', { error });
+    return this.end(task, 'failed', { error, attempt: attempt.current });
   }
 
+  /** Ends the task; with `attempt`, only while that attempt is still the task's current one. */
   private async end(
     task: LoadedTask,
     status: TaskEndStatus,
-    outcome: { error?: TaskError | null },
+    outcome: { error?: TaskError | null; attempt?: number },
   ): Promise<TaskExecution> {
     const progress = await this.tasks.end(
       this.prisma,
-      { tenantId: task.tenantId, taskId: task.id },
+      { tenantId: task.tenantId, taskId: task.id, attempt: outcome.attempt },
       status,
       outcome,
     );
