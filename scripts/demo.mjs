@@ -209,11 +209,13 @@ async function demoData() {
     });
   }
   const template = await api('GET', `/v1/tenants/${tenant.id}/connections/${connection.id}/cloudformation`);
+  // The organization's id, as `aws organizations describe-organization` gives it to a customer.
+  const { organization } = await sandbox('GET', '/_sandbox/accounts');
   await sandbox('POST', '/_sandbox/stacks', {
     accountId: managementAccountId,
     stackName: 'tally',
     templateBody: template,
-    parameters: { OrganizationalUnitIds: 'r-demo' },
+    parameters: { OrganizationalUnitIds: 'r-demo', OrganizationId: organization.id },
   });
   say(
     `deployed Tally's CloudFormation stack into sandbox account ${managementAccountId} (StackSet to the member accounts)`,
