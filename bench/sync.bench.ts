@@ -159,7 +159,8 @@ async function syncOnce(loaded: boolean): Promise<SyncPart> {
 
     const truth = await h.sandbox.control<{ resources: TruthResource[] }>('GET', '/_sandbox/truth');
     const rows = await h.env.prisma.resource.findMany({
-      where: { tenantId: h.tenantId, deletedAt: null },
+      // Organization accounts are resources too (AWS::Organizations::Account), not in the truth.
+      where: { tenantId: h.tenantId, deletedAt: null, type: { not: 'AWS::Organizations::Account' } },
       select: { accountId: true, region: true, type: true, identifier: true, propertiesHash: true },
     });
     const key = (r: { accountId: string; region: string; type: string; identifier: string }) =>
