@@ -2,22 +2,25 @@ import {
   Inject,
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
+  type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@tally/config';
 import { LiveEventsSupervisor, ResourceRefreshService, type RefreshJob } from '@tally/events';
-import { createRedis, QUEUES, queuePrefix } from '@tally/jobs';
+import { createRedis, drainQueueWorker, QUEUES, queuePrefix } from '@tally/jobs';
 import { Metrics } from '@tally/metrics';
 
 const WROTE = new Set(['created', 'updated', 'deleted']);
 
 /** Refreshes the resources live events name; starts this worker's leased queue consumers. */
 @Injectable()
-export class EventsQueueWorker implements OnApplicationBootstrap, OnModuleDestroy {
+export class EventsQueueWorker
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('events');
-  /** Found by the worker's shutdown (it looks for a `worker` property). */
   worker?: Worker;
   private connection?: ReturnType<typeof createRedis>;
 
@@ -58,9 +61,20 @@ export class EventsQueueWorker implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
+  /** First shutdown phase: the queue consumers stop and give their leases up to other workers. */
   async onModuleDestroy(): Promise<void> {
     await this.supervisor.stop();
-    await this.worker?.close();
+  }
+
+  /** Takes no new refreshes and lets the active ones finish, like the sync and delivery workers. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.worker) return;
+    const outcome = await drainQueueWorker(this.worker, this.config.SHUTDOWN_TIMEOUT_MS);
+    this.logger.log({ component: 'queue-workers', queue: this.worker.name, outcome }, 'refreshes drained');
+  }
+
+  onApplicationShutdown(): void {
+    // BullMQ closes only the connections it duplicated, not the one it was given.
     this.connection?.disconnect();
   }
 }
